@@ -1,0 +1,47 @@
+# 山西自学考试信息服务平台 — set-up and everyday commands (see README.md).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+# Pango + HarfBuzz subsetting + a CJK font for WeasyPrint PDFs.
+DEBIAN_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei python3-venv
+DEBIAN_TEST := chromium poppler-utils
+MANAGE := DJANGO_SETTINGS_MODULE=zikao.settings.local $(PY) manage.py
+
+.PHONY: run test bench bench-quick lint debian-run debian-test
+
+run: debian-run $(VENV)/.run-installed
+	@mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: debian-run debian-test $(VENV)/.test-installed
+	@mkdir -p var
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: debian-run $(VENV)/.test-installed
+	$(PY) scripts/bench.py $(BENCH_ARGS)
+
+bench-quick:
+	$(MAKE) bench BENCH_ARGS=--quick
+
+lint: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check .
+
+debian-run:
+	@scripts/ensure-debian-packages.sh $(DEBIAN_RUN)
+
+debian-test:
+	@scripts/ensure-debian-packages.sh $(DEBIAN_TEST)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run-installed: requirements.lock | $(PY)
+	$(PY) -m pip install -q -r requirements.lock
+	@touch $@
+
+$(VENV)/.test-installed: requirements-test.lock | $(PY)
+	$(PY) -m pip install -q -r requirements-test.lock
+	@touch $@ $(VENV)/.run-installed

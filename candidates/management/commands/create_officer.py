@@ -1,0 +1,60 @@
+import getpass
+import os
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from candidates.models import OfficerScope
+from candidates.officers import create_officer
+from zikao.models import City, County
+
+PASSWORD_ENV = "OFFICER_PASSWORD"  # noqa: S105 — the variable name, not a password
+
+
+class Command(BaseCommand):
+    help = "创建招考办工作人员账号（县区、地市或全省），并授予该级别的管理权限。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        scope = parser.add_mutually_exclusive_group(required=True)
+        scope.add_argument("--county", metavar="CODE", help="县区代码（6位），如 140105")
+        scope.add_argument("--city", metavar="CODE", help="地市代码（4位），如 1401")
+        scope.add_argument("--province", action="store_true", help="省招考中心")
+
+    def handle(self, *args, username, county, city, province, **options):
+        county_obj = city_obj = None
+        if county:
+            county_obj = County.objects.filter(code=county).first()
+            if county_obj is None:
+                raise CommandError(f"没有代码为 {county} 的区县。")
+            level = OfficerScope.Level.COUNTY
+        elif city:
+            city_obj = City.objects.filter(code=city).first()
+            if city_obj is None:
+                raise CommandError(f"没有代码为 {city} 的地市。")
+            level = OfficerScope.Level.CITY
+        else:
+            level = OfficerScope.Level.PROVINCE
+
+        password = os.environ.get(PASSWORD_ENV) or self._ask_password()
+        try:
+            validate_password(password)
+        except ValidationError as error:
+            raise CommandError("密码不符合要求：" + " ".join(error.messages)) from None
+        try:
+            user = create_officer(
+                username=username, password=password, level=level, county=county_obj, city=city_obj,
+                actor_label=f"operator:{getpass.getuser()}",
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(self.style.SUCCESS(f"已创建工作人员 {user.username}：{user.officer_scope}"))
+
+    def _ask_password(self):
+        if not os.isatty(0):
+            raise CommandError(f"请在交互终端中运行，或通过环境变量 {PASSWORD_ENV} 提供密码。")
+        first = getpass.getpass("密码：")
+        if first != getpass.getpass("再次输入密码："):
+            raise CommandError("两次输入的密码不一致。")
+        return first

@@ -1,0 +1,64 @@
+"""Reads of reference data, notices and business windows."""
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from zikao.models import BusinessWindow, City, Notice, RegistrationPoint
+
+
+def current_window(kind, *, now=None):
+    """The window of ``kind`` open now, or None.  One indexed query."""
+    now = now or timezone.now()
+    return (
+        BusinessWindow.objects.filter(kind=kind, opens_at__lte=now, closes_at__gt=now)
+        .order_by("-opens_at")
+        .first()
+    )
+
+
+def windows_by_kind(*, now=None):
+    """For each kind, the window a candidate should see: the open one, else the
+    next to open, else the last closed; None when there has never been one.
+
+    One query whatever the number of windows: it is run on every personal-centre view.
+    """
+    now = now or timezone.now()
+    chosen = {}
+    for window in BusinessWindow.objects.order_by("opens_at"):
+        best = chosen.get(window.kind)
+        chosen[window.kind] = _prefer(best, window, now)
+    return {kind: chosen.get(kind) for kind, _label in BusinessWindow.Kind.choices}
+
+
+def _prefer(best, window, now):
+    rank = {"open": 0, "upcoming": 1, "closed": 2}
+    if best is None:
+        return window
+    best_rank, rank_new = rank[best.state(now)], rank[window.state(now)]
+    if rank_new != best_rank:
+        return window if rank_new < best_rank else best
+    if rank_new == 1:  # the soonest upcoming
+        return window if window.opens_at < best.opens_at else best
+    return window if window.opens_at > best.opens_at else best  # the latest open/closed
+
+
+def published_notices(category=None, *, now=None):
+    notices = Notice.objects.published(now)
+    if category:
+        notices = notices.filter(category=category)
+    return notices
+
+
+def get_published_notice(pk):
+    return get_object_or_404(Notice.objects.published(), pk=pk)
+
+
+def registration_points(city_code=None):
+    points = RegistrationPoint.objects.select_related("county__city").order_by("county__code")
+    if city_code:
+        points = points.filter(county__city_id=city_code)
+    return points
+
+
+def cities():
+    return City.objects.all()

@@ -1,0 +1,81 @@
+"""State changes of business windows (run by operators through management commands)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from zikao.audit import record_event
+from zikao.models import BusinessWindow
+
+
+class WindowError(Exception):
+    """A broken rule about business windows; the message is fit to show an operator."""
+
+
+def _window_state(window):
+    return {"title": window.title, "opens_at": window.opens_at.isoformat(), "closes_at": window.closes_at.isoformat()}
+
+
+def _lock_kind(kind):
+    # Serialise changes to one kind's windows so two operators cannot create
+    # overlapping windows at the same moment.
+    return list(BusinessWindow.objects.select_for_update().filter(kind=kind).order_by("pk"))
+
+
+def _check_no_overlap(kind, opens_at, closes_at, *, exclude_pk=None):
+    overlapping = BusinessWindow.objects.filter(kind=kind, opens_at__lt=closes_at, closes_at__gt=opens_at)
+    if exclude_pk:
+        overlapping = overlapping.exclude(pk=exclude_pk)
+    other = overlapping.first()
+    if other:
+        local = timezone.localtime
+        raise WindowError(
+            f"与已有窗口 #{other.pk}“{other.title}”（{local(other.opens_at):%Y-%m-%d %H:%M} 至 "
+            f"{local(other.closes_at):%Y-%m-%d %H:%M}）时间重叠。"
+        )
+
+
+def open_window(*, kind, opens_at, closes_at, title="", actor_label):
+    if kind not in BusinessWindow.Kind.values:
+        raise WindowError(f"未知的业务类型：{kind}。可选：{', '.join(BusinessWindow.Kind.values)}。")
+    if closes_at <= opens_at:
+        raise WindowError("结束时间必须晚于开始时间。")
+    with transaction.atomic():
+        _lock_kind(kind)
+        _check_no_overlap(kind, opens_at, closes_at)
+        window = BusinessWindow.objects.create(
+            kind=kind,
+            title=title or f"{timezone.localtime(opens_at):%Y年}{BusinessWindow.Kind(kind).label}",
+            opens_at=opens_at,
+            closes_at=closes_at,
+        )
+        record_event(
+            actor=None, actor_label=actor_label, action="open_window", obj=window,
+            to_state=window.state(), data={"before": None, "after": _window_state(window)},
+        )
+    return window
+
+
+def close_window(*, window_id, at=None, actor_label):
+    """Close the window now (or at ``at``): its closes_at moves earlier."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        try:
+            window = BusinessWindow.objects.select_for_update().get(pk=window_id)
+        except BusinessWindow.DoesNotExist:
+            raise WindowError(f"没有编号为 {window_id} 的窗口。") from None
+        if window.closes_at <= at:
+            raise WindowError(
+                f"窗口 #{window.pk} 已于 {timezone.localtime(window.closes_at):%Y-%m-%d %H:%M} 结束，无需关闭。"
+            )
+        if at <= window.opens_at:
+            raise WindowError("关闭时间早于窗口的开始时间；如需取消尚未开始的窗口，请指定开始时间之后的时刻。")
+        before = _window_state(window)
+        from_state = window.state()
+        window.closes_at = at
+        window.save(update_fields=["closes_at"])
+        record_event(
+            actor=None, actor_label=actor_label, action="close_window", obj=window,
+            from_state=from_state, to_state=window.state(),
+            data={"before": before, "after": _window_state(window)},
+        )
+    return window

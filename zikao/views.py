@@ -1,0 +1,91 @@
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from candidates.forms import LoginForm
+from zikao import selectors
+from zikao.content import render_notice_body
+from zikao.models import Notice
+
+HOME_LIST_LENGTH = 9
+
+# Links of the seed's link row whose functions are not part of this portal yet.
+# Each leads to a page that says so plainly (no dead links).
+PENDING_PAGES = {
+    "passed-courses": ("2001年后历次合格课程查询", "历次合格课程查询尚未在本平台开通，请通过山西招生考试网查询或咨询所属报名点。"),
+    "consulting": ("自考咨询", "在线咨询尚未开通。请拨打所属报名点的联系电话咨询，报名点联系方式可在“报名点查询”中查看。"),
+    "scores": ("成绩查询", "成绩查询尚未在本平台开通，请关注重要提示中的成绩发布公告。"),
+    "admission-ticket": ("准考证打印", "准考证打印尚未在本平台开通，开通时间将在重要提示中公布。"),
+    "orders": ("订单查询", "订单查询尚未在本平台开通。"),
+    "exemption-results": ("当次免考审核结果查询", "免考审核结果查询尚未在本平台开通。"),
+    "business": ("业务办理", "该项业务尚未在本平台开通，开放时间以重要提示中的公告为准。"),
+}
+
+
+def home(request):
+    context = {
+        "important": selectors.published_notices(Notice.Category.IMPORTANT)[:HOME_LIST_LENGTH],
+        "news": selectors.published_notices(Notice.Category.NEWS)[:HOME_LIST_LENGTH - 1],
+        "login_form": LoginForm(request),
+    }
+    return render(request, "zikao/home.html", context)
+
+
+def notice_list(request):
+    category = request.GET.get("category", "")
+    if category not in Notice.Category.values:
+        category = ""
+    page = Paginator(selectors.published_notices(category or None), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "zikao/notice_list.html",
+        {
+            "page": page,
+            "category": category,
+            "category_label": Notice.Category(category).label if category else "全部公告",
+            "categories": Notice.Category.choices,
+        },
+    )
+
+
+def notice_detail(request, pk):
+    notice = selectors.get_published_notice(pk)
+    return render(request, "zikao/notice_detail.html", {"notice": notice, "body": render_notice_body(notice.body)})
+
+
+def registration_points(request):
+    city_code = request.GET.get("city", "")
+    cities = list(selectors.cities())
+    if city_code not in {city.code for city in cities}:
+        city_code = ""
+    groups = {}
+    for point in selectors.registration_points(city_code or None):
+        groups.setdefault(point.county.city, []).append(point)
+    return render(
+        request,
+        "zikao/points.html",
+        {"groups": groups, "cities": cities, "city_code": city_code},
+    )
+
+
+def pending_page(request, slug):
+    try:
+        title, text = PENDING_PAGES[slug]
+    except KeyError:
+        raise Http404 from None
+    return render(request, "zikao/pending.html", {"title": title, "text": text})
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 — any database failure means "not healthy"
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
