@@ -30,3 +30,36 @@ ETHNICITIES = [
     "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族", "保安族", "裕固族", "京族", "塔塔尔族",
     "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族",
 ]
+
+
+OFFICE_HOURS = "周一至周五 8:30-12:00，14:30-17:30（法定节假日除外）"
+
+
+def load_divisions(City, County, RegistrationPoint):
+    """Create the cities, counties and one registration point per county if missing.
+
+    Takes the model classes so the data migration can pass its historical ones.
+    Idempotent: existing rows (and officers' edits to points) are kept.
+    """
+    rows = shanxi_divisions()
+    if City.objects.count() == sum(r["level"] == "city" for r in rows) and County.objects.count() == sum(
+        r["level"] == "county" for r in rows
+    ) and RegistrationPoint.objects.count() >= County.objects.count():
+        return
+    cities = {}
+    for row in rows:
+        if row["level"] == "city":
+            cities[row["code"]], _ = City.objects.get_or_create(code=row["code"], defaults={"name": row["name"]})
+    for row in rows:
+        if row["level"] != "county":
+            continue
+        city = cities[row["parent_code"]]
+        county, _ = County.objects.get_or_create(code=row["code"], defaults={"name": row["name"], "city": city})
+        RegistrationPoint.objects.get_or_create(
+            county=county,
+            defaults={
+                "name": f"{city.name}{county.name}招生考试办公室",
+                "address": f"{city.name}{county.name}教育局招生考试办公室",
+                "office_hours": OFFICE_HOURS,
+            },
+        )

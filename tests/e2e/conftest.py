@@ -35,3 +35,11 @@ def phone_page(browser):
 def pytest_collection_modifyitems(items):
     for item in items:
         item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_outlives_browser(live_server):
+    """Start the live server before Chromium so that it stops after it: the
+    browser's keep-alive connections then close while the server still shares
+    its in-memory SQLite connection with its request threads."""
+    return live_server

@@ -121,6 +121,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "candidates.validators.LettersAndDigitsValidator"},
+    {"NAME": "candidates.validators.NotContainingIdNumberValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -195,7 +196,8 @@ AXES_USERNAME_CALLABLE = "candidates.backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "candidates.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_SENSITIVE_PARAMETERS = ["password", "login"]
+# "username" is the ID or ticket number typed at sign-in: never stored in clear.
+AXES_SENSITIVE_PARAMETERS = ["password", "login", "username"]
 AXES_IPWARE_PROXY_COUNT = int(env("PROXY_COUNT", "0"))
 
 # Celery: without a broker (the embedded default) tasks run in-process.
