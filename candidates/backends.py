@@ -53,6 +53,10 @@ def axes_username(request, credentials=None):
     elif request is not None:
         login = request.POST.get("username", "")
     candidate = find_candidate_by_login(login)
+    if candidate is None and login:
+        # After a successful sign-in axes passes the account's internal username;
+        # it must map to the same key so that the failures are reset.
+        candidate = Candidate.objects.filter(user__username=login).only("pk").first()
     key = f"candidate:{candidate.pk}" if candidate else f"login:{normalize_id_number(login)}"
     digest = hmac.new(settings.PII_HASH_KEY.encode(), key.encode(), hashlib.sha256).hexdigest()
     return digest[:32]
