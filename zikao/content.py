@@ -1,5 +1,7 @@
 """Officer-written notice bodies, rendered safely."""
 
+import re
+
 import nh3
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
@@ -11,10 +13,16 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
 
 
+_LOOKS_LIKE_HTML = re.compile(r"<[A-Za-z!/]")
+
+
 def render_notice_body(body):
-    """Sanitise with nh3 (ammonia): scripts, event handlers and javascript: URLs go."""
-    if "<" not in body:
-        return linebreaks(body, autoescape=True)
+    """Sanitise with nh3 (ammonia): scripts, event handlers and javascript: URLs go.
+
+    A body without tags is plain text: escaped, blank lines become paragraphs.
+    """
+    if not _LOOKS_LIKE_HTML.search(body):
+        return mark_safe(linebreaks(body, autoescape=True))  # noqa: S308 — escaped by linebreaks
     cleaned = nh3.clean(
         body,
         tags=ALLOWED_TAGS,

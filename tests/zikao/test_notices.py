@@ -1,0 +1,105 @@
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import NoticeFactory
+from zikao.models import Notice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '<script>alert("x")</script><p>正文</p>',
+        '<img src=x onerror="alert(1)"><p>正文</p>',
+        '<p onclick="alert(1)">正文</p>',
+        '<a href="javascript:alert(1)">点我</a><p>正文</p>',
+        '<svg onload="alert(1)"></svg><p>正文</p>',
+        '<iframe src="https://evil.example"></iframe><p>正文</p>',
+    ],
+)
+def test_notice_body_is_rendered_without_script(client, payload):
+    notice = NoticeFactory(body=payload)
+
+    page = client.get(reverse("notice_detail", args=[notice.pk])).content.decode()
+
+    body = page.split('class="notice-body">', 1)[1].split("</div>", 1)[0]
+    assert "正文" in body or "点我" in body
+    for dangerous in ["<script", "onerror", "onclick", "onload", "javascript:", "<iframe", "<svg", "<img"]:
+        assert dangerous not in body.lower()
+
+
+def test_notice_body_keeps_safe_formatting(client):
+    notice = NoticeFactory(body="<p>第一段</p><ol><li><strong>按时</strong>办理</li></ol>")
+    page = client.get(reverse("notice_detail", args=[notice.pk])).content.decode()
+    assert "<ol><li><strong>按时</strong>办理</li></ol>" in page
+
+
+def test_plain_text_body_keeps_its_paragraphs_and_is_escaped(client):
+    notice = NoticeFactory(body="第一段\n\n第二段 a < b")
+    page = client.get(reverse("notice_detail", args=[notice.pk])).content.decode()
+    assert "<p>第一段</p>" in page
+    assert "第二段 a &lt; b" in page
+
+
+def test_future_notice_is_not_found(client):
+    notice = NoticeFactory(published_at=timezone.now() + datetime.timedelta(hours=2))
+    assert client.get(reverse("notice_detail", args=[notice.pk])).status_code == 404
+    assert notice.title not in client.get(reverse("notice_list")).content.decode()
+
+
+def test_list_filters_by_category_and_paginates(client):
+    now = timezone.now()
+    for i in range(25):
+        NoticeFactory(category=Notice.Category.NEWS, title=f"资讯{i:02d}", published_at=now - datetime.timedelta(minutes=i + 1))
+    NoticeFactory(category=Notice.Category.POLICY, title="转考办法")
+
+    first = client.get(reverse("notice_list"), {"category": "news"}).content.decode()
+    second = client.get(reverse("notice_list"), {"category": "news", "page": 2}).content.decode()
+
+    assert "资讯00" in first and "资讯19" in first and "资讯20" not in first
+    assert "资讯20" in second and "资讯24" in second
+    assert "转考办法" not in first
+    assert "第 1 / 2 页" in first
+    assert "下一页" in first
+
+
+def test_unknown_category_and_page_fall_back_gracefully(client):
+    NoticeFactory(title="一条公告")
+    response = client.get(reverse("notice_list"), {"category": "<script>", "page": "abc"})
+    assert response.status_code == 200
+    assert "一条公告" in response.content.decode()
+
+
+def test_forms_notice_offers_its_attachment(client, settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+    notice = NoticeFactory(category=Notice.Category.FORMS, title="转考申请表")
+    notice.attachment.save("转考申请表.doc", SimpleUploadedFile("a.doc", b"doc"))
+
+    page = client.get(reverse("notice_detail", args=[notice.pk])).content.decode()
+
+    assert "下载附件" in page
+    assert notice.attachment.url in page
+
+
+def test_every_home_link_leads_to_a_page(client):
+    page = client.get(reverse("home")).content.decode()
+    hrefs = set()
+    for chunk in page.split('href="')[1:]:
+        href = chunk.split('"', 1)[0].replace("&amp;", "&")
+        if href.startswith("/") and not href.startswith("/static/") and not href.startswith("/captcha/"):
+            hrefs.add(href)
+    assert len(hrefs) >= 12
+    for href in sorted(hrefs):
+        assert client.get(href).status_code in (200, 302), href
+
+
+def test_pending_pages_say_so_plainly(client):
+    page = client.get(reverse("pending_page", args=["consulting"])).content.decode()
+    assert "尚未开通" in page
+    assert client.get(reverse("pending_page", args=["no-such-page"])).status_code == 404
