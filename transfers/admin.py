@@ -1,0 +1,391 @@
+"""The officers' side of the in-province transfer: scoped queue, two-step review, CSV export,
+printout verification.
+
+Every screen reads through transfers.selectors (scope) and every decision goes
+through transfers.services (row lock, audit, message to the candidate).
+"""
+
+import csv
+import io
+from urllib.parse import quote
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from transfers import pdf, selectors, services
+from transfers.forms import AcceptForm, RemarkForm, VerifyPrintoutForm
+from transfers.models import TransferApplication
+from zikao.audit import record_event
+from zikao.models import AuditEvent, BusinessWindow
+
+Status = TransferApplication.Status
+
+CSV_HEADER = [
+    "申请编号", "姓名", "证件号码", "准考证号", "原属地市", "原报名区县", "转入市", "转入区县",
+    "状态", "备注", "申请时间", "原属地市审核时间", "转入市审核时间",
+]
+
+
+def _csv_safe(value):
+    """Keep spreadsheet programs from reading a cell as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _local(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "状态"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+@admin.register(TransferApplication)
+class TransferApplicationAdmin(admin.ModelAdmin):
+    list_display = [
+        "number", "candidate_name", "ticket_number", "from_county", "to_city", "state_text", "submitted_at",
+    ]
+    list_filter = [StatusFilter, "window", "from_city", "to_city"]
+    # Exact matches only for numbers (no partial look-ups of identifiers).
+    search_fields = ["=number", "=candidate__ticket_number", "candidate__name"]
+    list_select_related = ["candidate", "from_county__city", "to_city", "to_county__city"]
+    date_hierarchy = "submitted_at"
+    list_per_page = 50
+    actions = ["release_selected"]
+    change_form_template = "transfers/admin/change_form.html"
+    change_list_template = "transfers/admin/change_list.html"
+    fieldsets = [
+        ("申请", {"fields": ["number", "window", "state_text", "submitted_at"]}),
+        ("考生", {"fields": ["candidate_name", "masked_id_number", "ticket_number", "current_county"]}),
+        ("转考", {"fields": ["from_city", "from_county", "to_city", "to_county"]}),
+        ("审核", {"fields": [
+            "origin_decided_by", "origin_decided_at", "destination_decided_by", "destination_decided_at",
+            "withdrawn_at", "history",
+        ]}),
+    ]
+    readonly_fields = [
+        "number", "window", "state_text", "submitted_at", "candidate_name", "masked_id_number", "ticket_number",
+        "current_county", "from_city", "from_county", "to_city", "to_county", "origin_decided_by",
+        "origin_decided_at", "destination_decided_by", "destination_decided_at", "withdrawn_at", "history",
+    ]
+
+    # ------------------------------------------------------------------ scope and permissions
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(selectors.officer_scope_q(request.user))
+
+    def has_add_permission(self, request):
+        return False  # candidates apply; officers only decide
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decisions are the buttons below, each a service call
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # ------------------------------------------------------------------ columns
+
+    @admin.display(description="姓名", ordering="candidate__name")
+    def candidate_name(self, obj):
+        return obj.candidate.name
+
+    @admin.display(description="证件号码")
+    def masked_id_number(self, obj):
+        return obj.candidate.masked_id_number
+
+    @admin.display(description="准考证号", ordering="candidate__ticket_number")
+    def ticket_number(self, obj):
+        return obj.candidate.ticket_number
+
+    @admin.display(description="考生现报名区县")
+    def current_county(self, obj):
+        return obj.candidate.county.full_name
+
+    @admin.display(description="状态 / 备注", ordering="status")
+    def state_text(self, obj):
+        return obj.remark_text
+
+    @admin.display(description="审核记录")
+    def history(self, obj):
+        events = AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by(
+            "created_at", "id"
+        )
+        labels = dict(Status.choices)
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    _local(event.created_at), event.actor_label, ACTION_LABELS.get(event.action, event.action),
+                    f"{labels.get(event.from_state, '—')} → {labels.get(event.to_state, '—')}", event.reason or "",
+                )
+                for event in events
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>时间</th><th>操作人</th><th>操作</th><th>状态</th><th>原因</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
+
+    # ------------------------------------------------------------------ urls
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/release/", wrap(self.release_view), name="transfers_release"),
+            path("<int:pk>/refuse-release/", wrap(self.refuse_release_view), name="transfers_refuse_release"),
+            path("<int:pk>/accept/", wrap(self.accept_view), name="transfers_accept"),
+            path("<int:pk>/refuse-acceptance/", wrap(self.refuse_acceptance_view), name="transfers_refuse_acceptance"),
+            path("export/", wrap(self.export_view), name="transfers_export"),
+            path("verify/", wrap(self.verify_view), name="transfers_verify"),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["decisions"] = self._decisions(request, obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _decisions(self, request, obj):
+        user = request.user
+        buttons = []
+        if obj.status == Status.PENDING_ORIGIN and user.has_perm("transfers.decide_origin") and \
+                services.may_decide_origin(user, obj):
+            buttons += [("同意转出", "transfers_release", "default"), ("不同意转出", "transfers_refuse_release", "")]
+        if obj.status == Status.PENDING_DESTINATION and user.has_perm("transfers.decide_destination") and \
+                services.may_decide_destination(user, obj):
+            buttons += [("同意转入", "transfers_accept", "default"), ("不同意转入", "transfers_refuse_acceptance", "")]
+        return [
+            {"label": label, "url": reverse(f"admin:{name}", args=[obj.pk]), "css": css}
+            for label, name, css in buttons
+        ]
+
+    # ------------------------------------------------------------------ decision pages
+
+    def _decision_application(self, request, pk, permission):
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+        return selectors.get_officer_application(user=request.user, pk=pk)
+
+    def _change_url(self, application):
+        return reverse("admin:transfers_transferapplication_change", args=[application.pk])
+
+    def _render_decision(self, request, application, *, title, button, form=None, danger=False, note=""):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "application": application,
+            "form": form,
+            "button": button,
+            "danger": danger,
+            "note": note,
+            "change_url": self._change_url(application),
+        }
+        return TemplateResponse(request, "transfers/admin/decision.html", context)
+
+    def _done(self, request, application, call, success):
+        try:
+            call()
+        except services.TransferError as error:
+            self.message_user(request, error.message, messages.ERROR)
+        else:
+            self.message_user(request, success, messages.SUCCESS)
+        return HttpResponseRedirect(self._change_url(application))
+
+    def release_view(self, request, pk):
+        application = self._decision_application(request, pk, "transfers.decide_origin")
+        if request.method == "POST":
+            return self._done(
+                request, application,
+                lambda: services.release_transfer(officer=request.user, application=application),
+                f"已同意转出 {application.number}，等待{application.to_city.name}招考办审核。",
+            )
+        return self._render_decision(
+            request, application, title=f"同意转出：{application.number}", button="确认同意转出",
+            note=f"同意后，申请将交由{application.to_city.name}招考办审核转入。",
+        )
+
+    def refuse_release_view(self, request, pk):
+        application = self._decision_application(request, pk, "transfers.decide_origin")
+        form = RemarkForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            return self._done(
+                request, application,
+                lambda: services.refuse_release(
+                    officer=request.user, application=application, remark=form.cleaned_data["remark"]
+                ),
+                f"已不同意转出 {application.number}，考生将看到填写的原因。",
+            )
+        return self._render_decision(
+            request, application, title=f"不同意转出：{application.number}", button="确认不同意转出",
+            form=form, danger=True,
+        )
+
+    def accept_view(self, request, pk):
+        application = self._decision_application(request, pk, "transfers.decide_destination")
+        form = AcceptForm(request.POST or None, counties=services.destination_counties(application))
+        if request.method == "POST" and form.is_valid():
+            county = form.cleaned_data["to_county"]
+            return self._done(
+                request, application,
+                lambda: services.accept_transfer(officer=request.user, application=application, to_county=county),
+                f"已同意转入 {application.number}，考生报名区县已变更为{county.full_name}。",
+            )
+        return self._render_decision(
+            request, application, title=f"同意转入：{application.number}", button="确认同意转入", form=form,
+            note="同意后考生的报名区县立即变更为所选区县，准考证号不变。",
+        )
+
+    def refuse_acceptance_view(self, request, pk):
+        application = self._decision_application(request, pk, "transfers.decide_destination")
+        form = RemarkForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            return self._done(
+                request, application,
+                lambda: services.refuse_acceptance(
+                    officer=request.user, application=application, remark=form.cleaned_data["remark"]
+                ),
+                f"已不同意转入 {application.number}，考生将看到填写的原因。",
+            )
+        return self._render_decision(
+            request, application, title=f"不同意转入：{application.number}", button="确认不同意转入",
+            form=form, danger=True,
+        )
+
+    @admin.action(description="同意转出所选的申请", permissions=["decide_origin"])
+    def release_selected(self, request, queryset):
+        if request.POST.get("confirmed") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "同意转出所选的申请",
+                "applications": queryset,
+                "action": "release_selected",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "transfers/admin/confirm_release.html", context)
+        done, refused = 0, []
+        for application in queryset:
+            try:
+                services.release_transfer(officer=request.user, application=application)
+                done += 1
+            except services.TransferError as error:
+                refused.append(f"{application.number}：{error.message}")
+        if done:
+            self.message_user(request, f"已同意转出 {done} 份申请。", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.WARNING)
+        return None
+
+    def has_decide_origin_permission(self, request):
+        return request.user.has_perm("transfers.decide_origin")
+
+    # ------------------------------------------------------------------ export
+
+    def export_view(self, request):
+        """A window's applications within the officer's scope, as CSV for Excel.
+
+        ID numbers are masked as on every other screen: the file leaves the
+        system (mail, USB sticks) where no scope or audit protects it, and the
+        application number and ticket number already identify each candidate.
+        """
+        if not request.user.has_perm("transfers.export_transferapplication"):
+            raise PermissionDenied
+        windows = BusinessWindow.objects.filter(kind=BusinessWindow.Kind.IN_PROVINCE_TRANSFER).order_by("-opens_at")
+        window_id = request.GET.get("window", "")
+        if not window_id.isdigit():
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "导出省内转考申请（CSV）",
+                "windows": windows,
+            }
+            return TemplateResponse(request, "transfers/admin/export.html", context)
+        window = get_object_or_404(windows, pk=int(window_id))
+        applications = selectors.officer_applications(request.user).filter(window=window).order_by("number")
+        buffer = io.StringIO()
+        buffer.write("\ufeff")  # BOM: Excel then reads the file as UTF-8
+        writer = csv.writer(buffer)
+        writer.writerow(CSV_HEADER)
+        count = 0
+        for app in applications:
+            count += 1
+            writer.writerow([_csv_safe(value) for value in (
+                app.number, app.candidate.name, app.candidate.masked_id_number, app.candidate.ticket_number,
+                app.from_city.name, app.from_county.full_name, app.to_city.name,
+                app.to_county.full_name if app.to_county else "", app.get_status_display(), app.remark,
+                _local(app.submitted_at), _local(app.origin_decided_at), _local(app.destination_decided_at),
+            )])
+        record_event(actor=request.user, action="transfer_export", obj=window, data={"rows": count})
+        response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"transfers-{window.pk}-{stamp}.csv\"; "
+            f"filename*=UTF-8''{quote(f'省内转考申请-{window.title}-{stamp}.csv')}"
+        )
+        return response
+
+    # ------------------------------------------------------------------ printout verification
+
+    def verify_view(self, request):
+        """打印件核验: is this printout genuine, and is its state still current?"""
+        if not request.user.has_perm("transfers.view_transferapplication"):
+            raise PermissionDenied
+        form = VerifyPrintoutForm(request.POST or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            application = (
+                selectors.officer_applications(request.user).filter(number=form.cleaned_data["number"]).first()
+            )
+            if application is None:
+                result = {"ok": False, "text": "未找到该申请编号，或该申请不在您的管辖范围内。"}
+            else:
+                printed_status = pdf.check_printout(
+                    application, printed_at=form.cleaned_data["printed_at"].strip(), code=form.cleaned_data["code"]
+                )
+                if printed_status is None:
+                    result = {"ok": False, "text": "核验码与申请编号、打印时间不符：该打印件不是本平台出具的，或内容已被改动。"}
+                else:
+                    current = application.remark_text
+                    same = printed_status == application.status
+                    result = {
+                        "ok": True,
+                        "text": f"核验通过：该打印件由本平台出具，打印时状态为“{Status(printed_status).label}”。",
+                        "current": f"当前状态：{current}" + ("（与打印时一致）" if same else "（打印后已变化，请以当前状态为准）"),
+                        "application": application,
+                        "change_url": self._change_url(application),
+                    }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "打印件核验",
+            "form": form,
+            "result": result,
+        }
+        return TemplateResponse(request, "transfers/admin/verify.html", context)
+
+
+ACTION_LABELS = {
+    "transfer_submit": "考生提交申请",
+    "transfer_withdraw": "考生撤销申请",
+    "transfer_release": "同意转出",
+    "transfer_refuse_release": "不同意转出",
+    "transfer_accept": "同意转入",
+    "transfer_refuse_acceptance": "不同意转入",
+}

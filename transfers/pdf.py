@@ -1,0 +1,118 @@
+"""The printable application (打印) rendered with WeasyPrint, and its verification code.
+
+The stylesheet and WeasyPrint's font configuration are built once per process:
+parsing CSS and scanning fonts cost more than laying out this one page.
+"""
+
+import functools
+import logging
+from urllib.parse import quote
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from transfers.models import TransferApplication
+
+# WeasyPrint logs every layout step at INFO: seven lines per printout would
+# drown the application's own log lines.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+PRINT_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+TITLE = "山西省高等教育自学考试省内转考申请信息详情"
+
+PDF_CSS = """
+@page {
+  size: A4;
+  margin: 20mm 18mm 22mm 18mm;
+  @bottom-center { content: "山西省招生考试管理中心 · 山西自学考试信息服务平台　第 " counter(page) " 页"; font-size: 8.5pt; color: #555; }
+}
+html { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; font-size: 10.5pt; color: #111; }
+h1 { font-size: 16pt; text-align: center; margin: 0 0 4mm; letter-spacing: .5pt; }
+.platform { text-align: center; font-size: 9pt; color: #444; margin: 0 0 8mm; }
+.facts { width: 100%; border-collapse: collapse; margin-bottom: 6mm; }
+.facts th { text-align: left; width: 22mm; font-weight: normal; color: #444; padding: 1.5mm 0; }
+.facts td { padding: 1.5mm 2mm 1.5mm 0; }
+.record { width: 100%; border-collapse: collapse; }
+.record th, .record td { border: .6pt solid #333; padding: 2.5mm 2mm; text-align: center; vertical-align: middle; }
+.record th { background: #e8eef6; }
+.verification { margin-top: 10mm; border-top: .6pt dashed #777; padding-top: 4mm; font-size: 9.5pt; }
+.verification p { margin: 1mm 0; }
+.code { font-family: "WenQuanYi Micro Hei Mono", monospace; font-size: 11pt; letter-spacing: 1pt; }
+"""
+
+
+@functools.cache
+def _weasy():
+    """(HTML class, compiled stylesheet, font configuration), built on first use."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    return HTML, CSS(string=PDF_CSS, font_config=font_config), font_config
+
+
+def warm_up():
+    _weasy()
+
+
+def format_print_time(moment):
+    return timezone.localtime(moment).strftime(PRINT_TIME_FORMAT)
+
+
+def verification_code(*, number, status, to_county_code, printed_at):
+    """12 hex characters of an HMAC over what the printout asserts, as XXXX-XXXX-XXXX.
+
+    ``printed_at`` is the print time exactly as printed (PRINT_TIME_FORMAT).
+    """
+    value = f"{number}|{status}|{to_county_code or ''}|{printed_at}"
+    digest = salted_hmac("transfers.printout", value, secret=settings.SECRET_KEY, algorithm="sha256").hexdigest()
+    code = digest[:12].upper()
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+def application_code(application, printed_at):
+    return verification_code(
+        number=application.number, status=application.status,
+        to_county_code=application.to_county_id, printed_at=printed_at,
+    )
+
+
+def check_printout(application, *, printed_at, code):
+    """The status the printout showed if ``code`` is genuine for it, else None.
+
+    The code covers the status at print time, so a printout made before a later
+    decision is still recognised (and shown as out of date by the caller).
+    """
+    wanted = code.replace("-", "").replace(" ", "").upper()
+    for status in TransferApplication.Status.values:
+        county = application.to_county_id if status == TransferApplication.Status.ACCEPTED else None
+        candidate = verification_code(
+            number=application.number, status=status, to_county_code=county, printed_at=printed_at,
+        ).replace("-", "")
+        if constant_time_compare(candidate, wanted):
+            return TransferApplication.Status(status)
+    return None
+
+
+def render_application_pdf(application, *, printed_at=None):
+    """The PDF bytes of ``application`` as printed at ``printed_at`` (default: now)."""
+    html_class, stylesheet, font_config = _weasy()
+    printed = format_print_time(printed_at or timezone.now())
+    html = render_to_string("transfers/pdf.html", {
+        "application": application,
+        "candidate": application.candidate,
+        "title": TITLE,
+        "printed_at": printed,
+        "code": application_code(application, printed),
+    })
+    return html_class(string=html).write_pdf(stylesheets=[stylesheet], font_config=font_config)
+
+
+def content_disposition(application, *, inline=True):
+    """A download name every browser understands: an ASCII fallback plus RFC 5987 UTF-8."""
+    ascii_name = f"{application.number}.pdf"
+    utf8_name = f"省内转考申请-{application.number}.pdf"
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(utf8_name)}"

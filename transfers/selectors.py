@@ -1,0 +1,60 @@
+"""Reads of transfer applications, scoped to who asks.
+
+Candidates reach their own applications only; officers those of their scope.
+A number outside the scope is a 404, whether or not it exists.
+"""
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from candidates.models import OfficerScope
+from candidates.scopes import officer_scope
+from transfers.models import TransferApplication
+
+Status = TransferApplication.Status
+# What the receiving city sees: applications the original city has released.
+RELEASED_STATUSES = [Status.PENDING_DESTINATION, Status.ACCEPTED, Status.REJECTED_BY_DESTINATION]
+
+
+def _with_related(queryset):
+    return queryset.select_related(
+        "candidate", "window", "from_city", "from_county__city", "to_city", "to_county__city",
+    )
+
+
+def candidate_applications(candidate):
+    return _with_related(TransferApplication.objects.filter(candidate=candidate))
+
+
+def get_candidate_application(*, candidate, number):
+    """The candidate's own application ``number``, or 404 (also for other candidates' numbers)."""
+    return get_object_or_404(candidate_applications(candidate), number=number)
+
+
+def officer_scope_q(user):
+    """Which applications ``user`` may see in admin.
+
+    Province officers and superusers: all.  City officers: those from their city,
+    and those to their city once the original city released them.  County
+    officers: those from their county and those accepted into it.  Anyone else:
+    nothing.
+    """
+    if user.is_superuser:
+        return Q()
+    scope = officer_scope(user)
+    if scope is None:
+        return Q(pk__in=[])
+    if scope.level == OfficerScope.Level.PROVINCE:
+        return Q()
+    if scope.level == OfficerScope.Level.CITY:
+        return Q(from_city_id=scope.city_id) | Q(to_city_id=scope.city_id, status__in=RELEASED_STATUSES)
+    return Q(from_county_id=scope.county_id) | Q(to_county_id=scope.county_id)
+
+
+def officer_applications(user):
+    return _with_related(TransferApplication.objects.filter(officer_scope_q(user)))
+
+
+def get_officer_application(*, user, pk=None, number=None):
+    lookup = {"pk": pk} if pk is not None else {"number": number}
+    return get_object_or_404(officer_applications(user), **lookup)
