@@ -1,17 +1,29 @@
 from django.urls import path
 
-from zikao.views import pending_page
+from candidates import views
 
-# Placeholder routes: the candidate-accounts work replaces these views.
 urlpatterns = [
-    path("accounts/login/", pending_page, {"slug": "business"}, name="login"),
-    path("accounts/logout/", pending_page, {"slug": "business"}, name="logout"),
-    path("accounts/password/", pending_page, {"slug": "business"}, name="password_change"),
-    path("accounts/password/reset/", pending_page, {"slug": "business"}, name="password_reset"),
-    path("accounts/ticket-number/", pending_page, {"slug": "business"}, name="ticket_number"),
-    path("accounts/keepalive/", pending_page, {"slug": "business"}, name="session_keepalive"),
-    path("register/", pending_page, {"slug": "business"}, name="register"),
-    path("register/new/", pending_page, {"slug": "business"}, name="register_new"),
-    path("register/enrolled/", pending_page, {"slug": "business"}, name="register_enrolled"),
-    path("center/", pending_page, {"slug": "business"}, name="center"),
+    path("accounts/login/", views.CandidateLoginView.as_view(), name="login"),
+    path("accounts/logout/", views.logout_view, name="logout"),
+    path("accounts/keepalive/", views.session_keepalive, name="session_keepalive"),
+    path("accounts/password/", views.CandidatePasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/reset/", views.password_reset, name="password_reset"),
+    path("accounts/password/reset/sent/", views.password_reset_done, name="password_reset_done"),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        views.CandidatePasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        views.CandidatePasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("accounts/ticket-number/", views.ticket_number, name="ticket_number"),
+    path("register/", views.register, name="register"),
+    path("register/new/", views.register_new, name="register_new"),
+    path("register/enrolled/", views.register_enrolled, name="register_enrolled"),
+    path("register/enrolled/password/", views.register_enrolled_password, name="register_enrolled_password"),
+    path("center/", views.center, name="center"),
+    path("center/profile/", views.center_profile, name="center_profile"),
 ]

@@ -1,0 +1,83 @@
+"""Cache-based rate limits and keyed hashes for identifiers.
+
+Fixed windows counted in the shared cache (Redis in production), so every app
+server sees the same counts. Identifiers are hashed before they become cache
+keys or audit data: an ID number is never stored in clear outside its row.
+"""
+
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass
+
+from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.core.cache import cache
+
+from zikao.idnumbers import normalize_id_number
+
+
+def pii_hash(value):
+    """A keyed hash of an identifier (ID number, address), safe for logs and audit data."""
+    digest = hmac.new(settings.PII_HASH_KEY.encode(), str(value).encode(), hashlib.sha256).hexdigest()
+    return digest[:32]
+
+
+def id_number_hash(id_number):
+    return pii_hash("id:" + normalize_id_number(id_number))
+
+
+def client_ip(request):
+    return get_client_ip_address(request) or "unknown"
+
+
+def client_ip_hash(request):
+    return pii_hash("ip:" + client_ip(request))
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: str
+    limit: int
+    period: int  # seconds
+
+    @property
+    def minutes(self):
+        return max(1, self.period // 60)
+
+
+# Generous per-address limits: an exam centre or a school shares one address.
+LOGIN_FAILURES_PER_IP = Limit("login-fail-ip", 100, 15 * 60)
+REGISTER_PER_IP = Limit("register-ip", 30, 60 * 60)
+ENROLLED_MATCH_PER_IP = Limit("enrolled-ip", 30, 60 * 60)
+ENROLLED_MATCH_PER_ID = Limit("enrolled-id", 5, 60 * 60)
+PASSWORD_RESET_PER_IP = Limit("reset-ip", 20, 60 * 60)
+PASSWORD_RESET_PER_ID = Limit("reset-id", 3, 60 * 60)
+TICKET_LOOKUP_PER_IP = Limit("ticket-ip", 20, 60 * 60)
+TICKET_LOOKUP_PER_ID = Limit("ticket-id", 5, 60 * 60)
+
+
+def _key(limit, ident):
+    window = int(time.time() // limit.period)
+    return f"throttle:{limit.scope}:{ident}:{window}"
+
+
+def count(limit, ident):
+    return cache.get(_key(limit, ident), 0)
+
+
+def is_exceeded(limit, ident):
+    """True when ``ident`` has used up ``limit`` in the current window (does not count)."""
+    return count(limit, ident) >= limit.limit
+
+
+def hit(limit, ident):
+    """Count one use; return True while still within the limit (this use included)."""
+    key = _key(limit, ident)
+    cache.add(key, 0, limit.period + 5)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, limit.period + 5)
+        used = 1
+    return used <= limit.limit
