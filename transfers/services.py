@@ -149,7 +149,7 @@ def submit_transfer(*, candidate, to_city, token, window_id=None, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         # Serialises every submission of this candidate (double clicks, two tabs).
-        candidate = Candidate.objects.select_for_update().select_related("county__city").get(pk=candidate.pk)
+        candidate = Candidate.objects.select_for_update(of=("self",)).select_related("county__city").get(pk=candidate.pk)
 
         earlier = TransferApplication.objects.filter(idempotency_token=token).first()
         if earlier is not None:
@@ -223,7 +223,7 @@ def withdraw_transfer(*, candidate, application, now=None):
     with transaction.atomic():
         Candidate.objects.select_for_update().get(pk=candidate.pk)
         application = (
-            TransferApplication.objects.select_for_update()
+            TransferApplication.objects.select_for_update(of=("self",))
             .select_related("window")
             .get(pk=application.pk)
         )
@@ -273,9 +273,9 @@ def may_decide_destination(user, application):
 def _lock_for_decision(application_pk, expected, *, allowed, officer):
     """Lock candidate then application; refuse if another officer already decided."""
     candidate_id = TransferApplication.objects.values_list("candidate_id", flat=True).get(pk=application_pk)
-    candidate = Candidate.objects.select_for_update().select_related("county__city").get(pk=candidate_id)
+    candidate = Candidate.objects.select_for_update(of=("self",)).select_related("county__city").get(pk=candidate_id)
     application = (
-        TransferApplication.objects.select_for_update()
+        TransferApplication.objects.select_for_update(of=("self",))
         .select_related("from_city", "to_city", "to_county__city", "from_county")
         .get(pk=application_pk)
     )
