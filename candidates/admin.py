@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from candidates.models import Candidate, EnrolledRecord, OfficerScope, User
 from candidates.scopes import county_scope_q
+from zikao.idnumbers import mask_id_number
 
 
 class OfficerScopeInline(admin.StackedInline):
@@ -20,8 +21,9 @@ class UserAdmin(DjangoUserAdmin):
 class CandidateAdmin(admin.ModelAdmin):
     list_display = ["name", "masked_id_number", "ticket_number", "county", "kind", "identity_status"]
     list_filter = ["kind", "identity_status", "county__city"]
-    # Exact ID number only (never a partial match on identity numbers).
-    search_fields = ["name", "=ticket_number", "=id_number"]
+    # Admin search travels in the URL (?q=), and ID numbers never do: search by
+    # name or exact ticket number.
+    search_fields = ["name", "=ticket_number"]
     readonly_fields = ["user", "id_number", "ticket_number", "identity_status", "identity_approved_at", "created_at"]
 
     @admin.display(description="身份证号")
@@ -34,9 +36,14 @@ class CandidateAdmin(admin.ModelAdmin):
 
 @admin.register(EnrolledRecord)
 class EnrolledRecordAdmin(admin.ModelAdmin):
-    list_display = ["name", "ticket_number", "county", "imported_at", "activated_at"]
-    search_fields = ["name", "=ticket_number", "=id_number"]
+    list_display = ["name", "masked_id_number", "ticket_number", "county", "imported_at", "activated_at"]
     list_filter = ["county__city"]
+    search_fields = ["name", "=ticket_number"]
+    readonly_fields = ["imported_at", "updated_at", "activated_at"]
+
+    @admin.display(description="身份证号")
+    def masked_id_number(self, obj):
+        return mask_id_number(obj.id_number)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("county__city").filter(county_scope_q(request.user))

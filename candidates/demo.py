@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from candidates.models import Candidate, EnrolledRecord, OfficerScope, User
+from candidates.models import Candidate, CandidateMessage, EnrolledRecord, OfficerScope, User
 from candidates.officers import grant_officer_permissions
 from zikao.idnumbers import check_digit
 from zikao.models import City, County
@@ -45,6 +45,11 @@ def _candidate(label, county_code, seq, status, *, ticket=None, kind=Candidate.K
             email=f"demo{seq}@example.com", county=County.objects.get(code=county_code),
             identity_status=status,
             identity_approved_at=timezone.now() if status == Candidate.IdentityStatus.APPROVED else None,
+        )
+    if status == Candidate.IdentityStatus.APPROVED:
+        CandidateMessage.objects.get_or_create(
+            candidate=candidate, title="身份验证已通过",
+            defaults={"body": "您的身份验证已通过，可以办理各项自学考试业务。"},
         )
     return (label, candidate.ticket_number or id_number, CANDIDATE_PASSWORD)
 

@@ -147,6 +147,7 @@ def record_password_change(*, user, how):
     record_event(actor=user, action="change_password", obj=user, data={"how": how})
 
 
+@transaction.atomic
 def request_password_reset(*, id_number, name, domain, use_https, actor_label):
     """E-mail a reset link when ID number and name match an account with an e-mail address.
 
