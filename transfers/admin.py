@@ -53,12 +53,31 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=self.value()) if self.value() else queryset
 
 
+class AwaitingMeFilter(admin.SimpleListFilter):
+    """待我审核: what this officer's office has to decide now."""
+
+    title = "审核任务"
+    parameter_name = "task"
+
+    @staticmethod
+    def _decides(user):
+        return user.has_perm("transfers.decide_origin") or user.has_perm("transfers.decide_destination")
+
+    def lookups(self, request, model_admin):
+        return [("mine", "待我审核")] if self._decides(request.user) else []
+
+    def queryset(self, request, queryset):
+        if self.value() != "mine" or not self._decides(request.user):
+            return queryset
+        return queryset.filter(selectors.awaiting_decision_q(request.user))
+
+
 @admin.register(TransferApplication)
 class TransferApplicationAdmin(admin.ModelAdmin):
     list_display = [
         "number", "candidate_name", "ticket_number", "from_county", "to_city", "state_text", "submitted_at",
     ]
-    list_filter = [StatusFilter, "window", "from_city", "to_city"]
+    list_filter = [AwaitingMeFilter, StatusFilter, "window", "from_city", "to_city"]
     # Exact matches only for numbers (no partial look-ups of identifiers).
     search_fields = ["=number", "=candidate__ticket_number", "candidate__name"]
     list_select_related = ["candidate", "from_county__city", "to_city", "to_county__city"]

@@ -58,3 +58,15 @@ def officer_applications(user):
 def get_officer_application(*, user, pk=None, number=None):
     lookup = {"pk": pk} if pk is not None else {"number": number}
     return get_object_or_404(officer_applications(user), **lookup)
+
+
+def awaiting_decision_q(user):
+    """Applications waiting for a decision of ``user``'s office (city officers; superusers: all pending)."""
+    if user.is_superuser:
+        return Q(status__in=[Status.PENDING_ORIGIN, Status.PENDING_DESTINATION])
+    scope = officer_scope(user)
+    if scope is None or scope.level != OfficerScope.Level.CITY:
+        return Q(pk__in=[])
+    return Q(status=Status.PENDING_ORIGIN, from_city_id=scope.city_id) | Q(
+        status=Status.PENDING_DESTINATION, to_city_id=scope.city_id
+    )

@@ -10,6 +10,8 @@ from candidates.decorators import approved_candidate_required, candidate_require
 from transfers import pdf, selectors, services
 from transfers.forms import TransferForm
 
+HISTORY_LENGTH = 10
+
 
 def _details(application):
     return redirect("transfer_detail", number=application.number)
@@ -71,7 +73,10 @@ def apply(request):
 def _form_page(request, form, eligibility, status=200):
     return render(
         request, "transfers/apply.html",
-        {"candidate": request.candidate, "form": form, "window": eligibility.window},
+        {
+            "candidate": request.candidate, "form": form, "window": eligibility.window,
+            "applications": selectors.candidate_applications(request.candidate)[:HISTORY_LENGTH],
+        },
         status=status,
     )
 
@@ -79,7 +84,10 @@ def _form_page(request, form, eligibility, status=200):
 def _refusal(request, error, status=200):
     return render(
         request, "transfers/refused.html",
-        {"candidate": request.candidate, "error": error},
+        {
+            "candidate": request.candidate, "error": error,
+            "applications": selectors.candidate_applications(request.candidate)[:HISTORY_LENGTH],
+        },
         status=status,
     )
 

@@ -217,3 +217,15 @@ def test_admin_has_no_add_edit_or_delete(client, officers, queue):
     assert client.post(f"{CHANGELIST}{queue['A'].pk}/delete/").status_code == 403
     html = client.get(f"{CHANGELIST}{queue['A'].pk}/change/").content.decode()
     assert 'name="_save"' not in html
+
+
+@pytest.mark.parametrize(("who", "expected"), [
+    ("taiyuan", {"A", "C"}),      # B is already released: 大同's turn
+    ("datong", {"B", "D"}),       # B to accept, D (from 大同) to release
+    ("xiaodian", {"A", "C"}),     # no filter offered to county officers: the whole list
+])
+def test_awaiting_me_filter_lists_this_offices_work(client, officers, queue, who, expected):
+    client.force_login(officers[who])
+    html = client.get(f"{CHANGELIST}?task=mine").content.decode()
+    assert {key for key, application in queue.items() if application.number in html} == expected
+    assert ("待我审核" in html) is (who != "xiaodian")

@@ -231,3 +231,15 @@ def test_stale_token_of_another_candidate_is_not_a_500(client, candidate, frozen
     response = client.post(APPLY, {"token": str(token), "window": window, "to_city": "1402", "action": "confirm"})
     assert response.status_code == 409
     assert "该申请表已失效" in response.content.decode()
+
+
+def test_closed_window_page_still_lists_the_candidates_applications(signed_in, candidate, window, officers):
+    from transfers import services
+
+    application, _ = submit(candidate, city("1402"))
+    services.refuse_release(officer=officers["taiyuan"], application=application, remark="材料不全")
+    with time_machine.travel(CLOSES + datetime.timedelta(days=1), tick=False):
+        html = signed_in.get(APPLY).content.decode()
+    assert "已于2026年03月10日 17:00结束" in html
+    assert f'href="/transfers/{application.number}/"' in html
+    assert "未通过：材料不全" in html
