@@ -77,7 +77,7 @@ class TransferApplicationAdmin(admin.ModelAdmin):
     list_display = [
         "number", "candidate_name", "ticket_number", "from_county", "to_city", "state_text", "submitted_at",
     ]
-    list_filter = [AwaitingMeFilter, StatusFilter, "window", "from_city", "to_city"]
+    list_filter = [AwaitingMeFilter, StatusFilter, ("window", admin.RelatedOnlyFieldListFilter), "from_city", "to_city"]
     # Exact matches only for numbers (no partial look-ups of identifiers).
     search_fields = ["=number", "=candidate__ticket_number", "candidate__name"]
     list_select_related = ["candidate", "from_county__city", "to_city", "to_county__city"]

@@ -31,6 +31,13 @@ class TransferForm(forms.Form):
         self.fields["to_city"].queryset = other_cities(candidate)
         self.fields["to_city"].widget.attrs.update({"class": "form-select", "aria-required": "true"})
 
+    def full_clean(self):
+        super().full_clean()
+        if "to_city" in self._errors:  # point assistive technology at the message above the table
+            self.fields["to_city"].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": "to-city-error", "class": "form-select is-invalid"}
+            )
+
 
 class RemarkForm(forms.Form):
     remark = forms.CharField(

@@ -130,3 +130,41 @@ def test_withdraw_then_apply_again(phone_page, live_server, candidate, artifacts
 
     page.goto(f"{live_server.url}/transfers/in-province/apply/")
     expect(page.get_by_role("heading", name="省内转考申请信息填报")).to_be_visible()
+
+
+def test_the_whole_application_works_without_javascript(browser, live_server, candidate, artifacts_dir):
+    context = browser.new_context(
+        viewport={"width": 360, "height": 780}, locale="zh-CN", timezone_id="Asia/Shanghai", java_script_enabled=False
+    )
+    page = context.new_page()
+    sign_in(page, live_server, candidate)
+    page.goto(f"{live_server.url}/transfers/in-province/apply/")
+    page.get_by_label("转入市").select_option(label="吕梁市")
+    page.get_by_role("button", name="提交申请").click()
+    page.get_by_role("button", name="返回修改").click()
+    expect(page.get_by_label("转入市")).to_have_value("1411")
+    page.get_by_role("button", name="提交申请").click()
+    page.get_by_role("button", name="确认无误，提交申请").click()
+    page.wait_for_url(DETAILS)
+    expect(page.locator("td[data-label='转入市']")).to_have_text("吕梁市")
+    assert TransferApplication.objects.get().to_city.name == "吕梁市"
+    context.close()
+
+
+def test_why_not_is_shown_before_filling_anything(phone_page, live_server, artifacts_dir):
+    BusinessWindowFactory()
+    candidate = CandidateFactory(approved=True, ticket_number=None, county=county("140105"))
+    sign_in_by_id = candidate.id_number
+    page = phone_page
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("身份证号或准考证号").fill(sign_in_by_id)
+    page.get_by_label("登录密码").fill(DEFAULT_PASSWORD)
+    solve_captcha(page, "main form")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{live_server.url}/center/")
+    page.goto(f"{live_server.url}/transfers/in-province/apply/")
+    expect(page.get_by_role("alert")).to_contain_text("您还没有准考证号")
+    assert page.locator("select").count() == 0
+    assert fits_the_phone(page)
+    assert_accessible(page)
+    screenshot(page, artifacts_dir, "transfers-refused-360")
