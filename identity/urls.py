@@ -1,7 +1,9 @@
 from django.urls import path
 
-from zikao.views import pending_page
+from identity import views
 
 urlpatterns = [
-    path("", pending_page, {"slug": "business"}, name="identity"),
+    path("", views.identity_page, name="identity"),
+    path("status/", views.identity_status, name="identity_status"),
+    path("photos/<int:pk>/", views.photo, name="identity_photo"),
 ]

@@ -1,0 +1,139 @@
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET
+from PIL import Image
+
+from candidates.decorators import candidate_required
+from identity import selectors, services
+from identity.forms import PhotoUploadForm
+from identity.intake import MAX_BYTES, BoundedUploadHandler
+from identity.models import IdentitySubmission, slots_for
+from zikao.models import RegistrationPoint
+
+Status = IdentitySubmission.Status
+# After this many rejected attempts the page points to the registration point (人工审核).
+IN_PERSON_AFTER_REJECTIONS = 3
+THUMBNAIL_SIDE = 240
+
+
+def _wants_json(request):
+    return request.headers.get("X-Requested-With") == "XMLHttpRequest"
+
+
+def _state(candidate, latest):
+    if candidate.is_approved:
+        return "approved"
+    if latest is None:
+        return "new"
+    if latest.is_checking:
+        return "checking"
+    return latest.status  # needs_review / rejected
+
+
+def _registration_point(candidate):
+    try:
+        return candidate.county.registration_point
+    except RegistrationPoint.DoesNotExist:
+        return None
+
+
+@csrf_exempt
+def identity_page(request):
+    """Upload 三照 / 两照 and see the verification state."""
+    if request.method == "POST":
+        # Before anything reads the body (the CSRF check does): keep uploads bounded and in memory.
+        request.upload_handlers = [BoundedUploadHandler(request)]
+    return _identity_page(request)
+
+
+@csrf_protect
+@candidate_required
+def _identity_page(request):
+    candidate = request.candidate
+    latest = selectors.latest_submission(candidate)
+    state = _state(candidate, latest)
+    can_upload = state in {"new", "rejected"}
+    slots = slots_for(candidate)
+    form = PhotoUploadForm(slots=slots) if can_upload else None
+    status = 200
+    if request.method == "POST":
+        if not can_upload:
+            message = "您的照片已锁定或正在处理中，现在不能上传。"
+            if _wants_json(request):
+                return JsonResponse({"ok": False, "errors": {}, "non_field_errors": [message]}, status=409)
+            messages.error(request, message)
+            return redirect("identity")
+        form = PhotoUploadForm(request.POST, request.FILES, slots=slots)
+        if form.is_valid():
+            try:
+                services.submit_photos(candidate=candidate, photos=form.cleaned_data)
+            except services.IdentityError as error:
+                form.add_error(None, error.message)
+            else:
+                if _wants_json(request):
+                    return JsonResponse({"ok": True, "redirect": reverse("identity")})
+                messages.success(request, "照片已提交，正在检查。")
+                return redirect("identity")
+        if _wants_json(request):
+            return JsonResponse(
+                {
+                    "ok": False,
+                    "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items() if name != "__all__"},
+                    "non_field_errors": [str(e) for e in form.non_field_errors()],
+                },
+                status=400,
+            )
+        status = 400
+    rejections = selectors.rejected_count(candidate)
+    context = {
+        "candidate": candidate,
+        "state": state,
+        "latest": latest,
+        "form": form,
+        "slot_count": len(slots),
+        "max_bytes": MAX_BYTES,
+        "history": list(selectors.candidate_submissions(candidate)),
+        "rejections": rejections,
+        "point": _registration_point(candidate) if rejections >= IN_PERSON_AFTER_REJECTIONS else None,
+        "own_photos": list(latest.photos.all()) if latest is not None and state != "rejected" else [],
+    }
+    return render(request, "identity/identity.html", context, status=status)
+
+
+@require_GET
+@candidate_required
+def identity_status(request):
+    """For the 检查中 page's polling: the current state only."""
+    latest = selectors.latest_submission(request.candidate)
+    state = _state(request.candidate, latest)
+    return JsonResponse({"state": state})
+
+
+@require_GET
+@login_required
+def photo(request, pk):
+    """A stored photo, to its owner and to officers whose scope covers the candidate; 403 to anyone else."""
+    photo = selectors.get_photo_for_viewer(request.user, pk)
+    handle = photo.file.open("rb")
+    if request.GET.get("size") == "thumb":
+        with handle:
+            image = Image.open(handle)
+            image.draft("RGB", (THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+            image = image.convert("RGB")
+            image.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+            buffer = io.BytesIO()
+            image.save(buffer, "JPEG", quality=80)
+        response = HttpResponse(buffer.getvalue(), content_type="image/jpeg")
+    else:
+        response = FileResponse(handle, content_type="image/jpeg")
+    response["Content-Disposition"] = f'inline; filename="identity-{photo.pk}.jpg"'
+    response["Cache-Control"] = "no-store, private"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response
