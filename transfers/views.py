@@ -24,6 +24,9 @@ def apply(request):
     candidate = request.candidate
     eligibility = services.check_eligibility(candidate=candidate)
     if eligibility.existing is not None:
+        if request.method == "POST" and request.POST.get("token") != str(eligibility.existing.idempotency_token):
+            # Another tab or an old form; a re-post of the same form just lands on its application.
+            messages.info(request, eligibility.refusal.message)
         return _details(eligibility.existing)
 
     if request.method == "GET":

@@ -108,6 +108,7 @@ def test_double_submit_shows_the_one_application(signed_in, frozen):
     number = TransferApplication.objects.get().number
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"] == f"/transfers/{number}/"
+    assert "已提交过" not in signed_in.get(second["Location"]).content.decode()  # no scary message for a double click
 
 
 def test_apply_redirects_to_details_once_an_application_exists(signed_in, candidate, frozen):
@@ -243,3 +244,14 @@ def test_closed_window_page_still_lists_the_candidates_applications(signed_in, c
     assert "已于2026年03月10日 17:00结束" in html
     assert f'href="/transfers/{application.number}/"' in html
     assert "未通过：材料不全" in html
+
+
+def test_a_second_tab_is_told_an_application_already_exists(signed_in, frozen):
+    first_tab = form_fields(signed_in.get(APPLY).content.decode())
+    second_tab = form_fields(signed_in.get(APPLY).content.decode())
+    signed_in.post(APPLY, {**first_tab, "to_city": "1402", "action": "confirm"})
+    response = signed_in.post(APPLY, {**second_tab, "to_city": "1404", "action": "confirm"}, follow=True)
+    number = TransferApplication.objects.get().number
+    assert response.redirect_chain[-1][0] == f"/transfers/{number}/"
+    assert f"已提交过省内转考申请（申请编号 {number}）" in response.content.decode()
+    assert TransferApplication.objects.get().to_city.name == "大同市"
