@@ -28,8 +28,11 @@ PDF_CSS = """
   margin: 20mm 18mm 22mm 18mm;
   @bottom-center { content: "山西省招生考试管理中心 · 山西自学考试信息服务平台　第 " counter(page) " 页"; font-size: 8.5pt; color: #555; }
 }
+/* One face only: each extra face (bold, mono) is another subset of a 5 MB font
+   collection, about a third of the render time.  Emphasis comes from size and colour. */
 html { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; font-size: 10.5pt; color: #111; }
-h1 { font-size: 16pt; text-align: center; margin: 0 0 4mm; letter-spacing: .5pt; }
+h1, th, b, strong { font-weight: normal; }
+h1 { font-size: 17pt; text-align: center; margin: 0 0 4mm; letter-spacing: .5pt; color: #000; }
 .platform { text-align: center; font-size: 9pt; color: #444; margin: 0 0 8mm; }
 .facts { width: 100%; border-collapse: collapse; margin-bottom: 6mm; }
 .facts th { text-align: left; width: 22mm; font-weight: normal; color: #444; padding: 1.5mm 0; }
@@ -39,7 +42,7 @@ h1 { font-size: 16pt; text-align: center; margin: 0 0 4mm; letter-spacing: .5pt;
 .record th { background: #e8eef6; }
 .verification { margin-top: 10mm; border-top: .6pt dashed #777; padding-top: 4mm; font-size: 9.5pt; }
 .verification p { margin: 1mm 0; }
-.code { font-family: "WenQuanYi Micro Hei Mono", monospace; font-size: 11pt; letter-spacing: 1pt; }
+.code { font-size: 12pt; letter-spacing: 1.5pt; color: #000; }
 """
 
 
