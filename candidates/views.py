@@ -135,7 +135,7 @@ def register(request):
     return render(request, "candidates/register.html")
 
 
-@sensitive_post_parameters("password1", "password2")
+@sensitive_post_parameters("password1", "password2", "id_number", "name", "mobile", "email")
 @never_cache
 def register_new(request):
     if request.user.is_authenticated:
@@ -164,6 +164,7 @@ def register_new(request):
     return render(request, "candidates/register_new.html", {"form": form})
 
 
+@sensitive_post_parameters("id_number", "name")
 @never_cache
 def register_enrolled(request):
     """在籍考生 step 1: 身份证号 + 姓名 + 验证码 against the imported registry."""
@@ -188,7 +189,7 @@ def register_enrolled(request):
     return render(request, "candidates/register_enrolled.html", {"form": form})
 
 
-@sensitive_post_parameters("password1", "password2")
+@sensitive_post_parameters("password1", "password2", "mobile", "email")
 @never_cache
 def register_enrolled_password(request):
     """在籍考生 step 2: 设置登录密码 for the registry entry matched in step 1."""

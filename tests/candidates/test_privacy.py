@@ -77,13 +77,18 @@ def test_pages_that_take_personal_data_are_not_cached(client, url_name):
     assert "no-store" in client.get(reverse(url_name))["Cache-Control"]
 
 
-@pytest.mark.parametrize("url_name", ["register_new", "register_enrolled_password"])
-def test_registration_hides_passwords_from_error_reports(client, captcha, url_name):
+@pytest.mark.parametrize(("url_name", "hidden"), [
+    ("register_new", {"password1", "password2", "id_number", "name", "mobile", "email"}),
+    ("register_enrolled", {"id_number", "name"}),
+    ("register_enrolled_password", {"password1", "password2", "mobile", "email"}),
+    ("ticket_number", {"id_number", "name"}),
+])
+def test_forms_hide_passwords_and_identifiers_from_error_reports(client, captcha, url_name, hidden):
     if url_name == "register_enrolled_password":
         record = EnrolledRecordFactory()
         client.post(reverse("register_enrolled"), {"id_number": record.id_number, "name": record.name, **captcha()})
     response = client.post(reverse(url_name), {"password1": "x", "password2": "y"})
-    assert set(response.wsgi_request.sensitive_post_parameters) == {"password1", "password2"}
+    assert set(response.wsgi_request.sensitive_post_parameters) == hidden
 
 
 def test_login_hides_the_password_from_error_reports(client, login_post):
