@@ -48,7 +48,8 @@ class Limit:
 
 # Generous per-address limits: an exam centre or a school shares one address.
 LOGIN_FAILURES_PER_IP = Limit("login-fail-ip", 100, 15 * 60)
-REGISTER_PER_IP = Limit("register-ip", 30, 60 * 60)
+# Every submit counts: "该身份证号已注册" answers whether an ID number is registered.
+REGISTER_PER_IP = Limit("register-ip", 60, 60 * 60)
 ENROLLED_MATCH_PER_IP = Limit("enrolled-ip", 30, 60 * 60)
 ENROLLED_MATCH_PER_ID = Limit("enrolled-id", 5, 60 * 60)
 PASSWORD_RESET_PER_IP = Limit("reset-ip", 20, 60 * 60)

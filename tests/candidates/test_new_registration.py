@@ -244,3 +244,15 @@ def test_chooser_shows_both_cards_with_seed_texts_and_flows(client):
     assert page.count('class="steps"') == 2
     assert f'href="{reverse("register_new")}"' in page
     assert f'href="{reverse("register_enrolled")}"' in page
+
+
+def test_submits_from_one_address_are_rate_limited(client, captcha, settings):
+    from candidates import throttle
+
+    for _ in range(throttle.REGISTER_PER_IP.limit):
+        client.post(reverse("register_new"), form_data(captcha, gender="F"), REMOTE_ADDR="10.3.3.3")
+    response = client.post(reverse("register_new"), form_data(captcha), REMOTE_ADDR="10.3.3.3")
+    assert response.status_code == 429
+    assert "操作过于频繁" in response.content.decode()
+    assert not Candidate.objects.exists()
+    assert client.post(reverse("register_new"), form_data(captcha), REMOTE_ADDR="10.3.3.4").status_code == 302
