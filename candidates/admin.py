@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from candidates.admin_lookup import IdNumberLookupMixin
 from candidates.models import Candidate, EnrolledRecord, OfficerScope, User
 from candidates.scopes import county_scope_q
 from zikao.idnumbers import mask_id_number
@@ -18,11 +19,13 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Candidate)
-class CandidateAdmin(admin.ModelAdmin):
+class CandidateAdmin(IdNumberLookupMixin, admin.ModelAdmin):
+    id_number_lookup_field = "id_number"
+
     list_display = ["name", "masked_id_number", "ticket_number", "county", "kind", "identity_status"]
     list_filter = ["kind", "identity_status", "county__city"]
     # Admin search travels in the URL (?q=), and ID numbers never do: search by
-    # name or exact ticket number.
+    # name or exact ticket number here, by ID number through IdNumberLookupMixin.
     search_fields = ["name", "=ticket_number"]
     readonly_fields = ["user", "id_number", "ticket_number", "identity_status", "identity_approved_at", "created_at"]
 
@@ -35,7 +38,9 @@ class CandidateAdmin(admin.ModelAdmin):
 
 
 @admin.register(EnrolledRecord)
-class EnrolledRecordAdmin(admin.ModelAdmin):
+class EnrolledRecordAdmin(IdNumberLookupMixin, admin.ModelAdmin):
+    id_number_lookup_field = "id_number"
+
     list_display = ["name", "masked_id_number", "ticket_number", "county", "imported_at", "activated_at"]
     list_filter = ["county__city"]
     search_fields = ["name", "=ticket_number"]
