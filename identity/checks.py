@@ -9,6 +9,7 @@ photos; the numbers and the reasoning are in docs/identity-checks.md and can be
 re-measured with ``scripts/bench_identity.py --measure``.
 """
 
+import hashlib
 import io
 import logging
 import threading
@@ -25,8 +26,9 @@ PASSED, FAILED, UNCERTAIN = "passed", "failed", "uncertain"
 
 # --- thresholds (see docs/identity-checks.md for the measurements) -------------
 # Photos are examined at most this large (longest side, px); JPEG draft decoding
-# makes the reduction nearly free.
-WORKING_SIDE = 1000
+# makes the reduction nearly free. The ID card keeps more pixels: its portrait
+# is small and dlib's HOG finds faces from about 80 px without upsampling.
+WORKING_SIDE = {"headshot": 800, "id_card": 1000, "handheld": 800}
 # dlib HOG detection score: dlib's own default. With upsampling 0 the strongest
 # false detection we measured (on the astronaut's mission patch) scores -0.05.
 FACE_MIN_SCORE = 0.5
@@ -138,7 +140,7 @@ def get_engine():
 
 
 # --- image helpers ---------------------------------------------------------------
-def load_rgb(data, max_side=WORKING_SIDE):
+def load_rgb(data, max_side=1000):
     """Decode a stored (already normalised) JPEG at most ``max_side`` large, as an RGB array."""
     image = Image.open(io.BytesIO(data))
     image.draft("RGB", (max_side, max_side))
@@ -301,7 +303,7 @@ def same_picture_checks(hashes, digests):
             subject = f"{first}:{second}"
             distance = hash_distance(hashes[first], hashes[second])
             threshold = f"感知哈希距离 >{SAME_PICTURE_MAX}"
-            identical = digests.get(first) == digests.get(second)
+            identical = digests[first] == digests[second]
             if identical or distance <= SAME_PICTURE_MAX:
                 detail = "两张照片文件完全相同" if identical else f"感知哈希距离 {distance}，是同一张照片"
                 reason = (
@@ -348,9 +350,9 @@ def run_pipeline(images, *, hashes=None, digests=None, other_headshots=(), engin
     ``engine``: a FaceEngine; by default the process's (None if it cannot load).
     """
     engine = engine if engine is not None else get_engine()
-    photos = {slot: Photo(slot, load_rgb(data)) for slot, data in images.items()}
+    photos = {slot: Photo(slot, load_rgb(data, WORKING_SIDE[slot])) for slot, data in images.items()}
     hashes = hashes or {slot: phash(Image.open(io.BytesIO(data))) for slot, data in images.items()}
-    digests = digests or {}
+    digests = digests or {slot: hashlib.sha256(data).hexdigest() for slot, data in images.items()}
     checks = []
     if engine is None:
         checks.extend(engine_unavailable_checks(list(photos)))

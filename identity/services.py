@@ -234,9 +234,10 @@ def finish_checks(*, submission_id, checks):
 
 # --- decisions ------------------------------------------------------------------------------
 def _lock(submission):
+    """Re-read ``submission`` under a row lock (only its own row: the candidate is locked separately)."""
     return (
-        IdentitySubmission.objects.select_for_update()
-        .select_related("candidate__county__city", "candidate__user", "decided_by")
+        IdentitySubmission.objects.select_for_update(of=("self",))
+        .select_related("candidate__county__city", "candidate__user")
         .get(pk=submission.pk)
     )
 

@@ -1,0 +1,164 @@
+"""The Celery side: checks after commit, idempotent re-runs, the periodic re-queue, a real worker."""
+
+import os
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from identity import checks, selectors, tasks
+from identity.models import CheckResult, IdentitySubmission
+from tests.factories import CandidateFactory
+from tests.identity.helpers import needs_samples, upload
+from zikao.models import AuditEvent
+
+Status = IdentitySubmission.Status
+
+
+def post_photos(client, photos):
+    return client.post(reverse("identity"), {slot: upload(f"{slot}.jpg", data) for slot, data in photos.items()})
+
+
+@pytest.fixture
+def candidate(client):
+    candidate = CandidateFactory()
+    client.force_login(candidate.user)
+    return candidate
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_checks_run_only_after_the_upload_commits(client, candidate, astronaut_photos, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = post_photos(client, astronaut_photos)
+    assert response.status_code == 302
+    submission = IdentitySubmission.objects.get()
+    assert submission.status == Status.SUBMITTED and len(callbacks) == 1
+    callbacks[0]()  # the commit happens: the task runs (in-process, as in the embedded default)
+    submission.refresh_from_db()
+    candidate.refresh_from_db()
+    assert submission.status == Status.APPROVED and candidate.is_approved
+    assert submission.check_runs == 1 and submission.checked_at is not None
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_rerunning_the_task_on_a_decided_submission_changes_nothing(client, candidate, astronaut_photos, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        post_photos(client, astronaut_photos)
+    submission = IdentitySubmission.objects.get()
+    results = CheckResult.objects.count()
+    assert tasks.run_identity_checks(submission.pk) == "skipped"
+    assert CheckResult.objects.count() == results
+    assert AuditEvent.objects.filter(action="identity_approved").count() == 1
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_a_crashing_pipeline_sends_the_case_to_an_officer(client, candidate, astronaut_photos, monkeypatch, django_capture_on_commit_callbacks):
+    def crash(**kwargs):
+        raise MemoryError("out of memory")
+
+    monkeypatch.setattr(checks, "run_pipeline", crash)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_photos(client, astronaut_photos)
+    submission = IdentitySubmission.objects.get()
+    assert submission.status == Status.NEEDS_REVIEW
+    assert submission.check_results.get().detail.startswith("自动检查出错（MemoryError）")
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_when_the_broker_is_down_the_upload_still_succeeds_and_the_periodic_job_catches_up(
+    client, candidate, astronaut_photos, monkeypatch, django_capture_on_commit_callbacks
+):
+    real_delay = tasks.run_identity_checks.delay
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("redis:6379")
+
+    monkeypatch.setattr(tasks.run_identity_checks, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_photos(client, astronaut_photos)
+    assert response.status_code == 302
+    submission = IdentitySubmission.objects.get()
+    assert submission.status == Status.SUBMITTED
+    monkeypatch.setattr(tasks.run_identity_checks, "delay", real_delay)
+    IdentitySubmission.objects.filter(pk=submission.pk).update(submitted_at=timezone.now() - timedelta(minutes=10))
+    assert tasks.requeue_stale_submissions() == [submission.pk]
+    submission.refresh_from_db()
+    assert submission.status == Status.APPROVED
+
+
+@pytest.mark.django_db
+def test_requeue_picks_waiting_and_stuck_submissions_but_not_fresh_or_decided_ones():
+    now = timezone.now()
+    old = now - timedelta(minutes=10)
+    waiting = IdentitySubmission.objects.create(candidate=CandidateFactory(), attempt=1, submitted_at=old)
+    stuck = IdentitySubmission.objects.create(
+        candidate=CandidateFactory(), attempt=1, status=Status.CHECKING, submitted_at=old, check_started_at=old
+    )
+    IdentitySubmission.objects.create(
+        candidate=CandidateFactory(), attempt=1, status=Status.CHECKING, submitted_at=old, check_started_at=now
+    )
+    IdentitySubmission.objects.create(candidate=CandidateFactory(), attempt=1, submitted_at=now)
+    IdentitySubmission.objects.create(
+        candidate=CandidateFactory(), attempt=1, status=Status.REJECTED, submitted_at=old, decided_at=old
+    )
+    assert selectors.stale_submission_ids(now - tasks.stale_after()) == sorted([waiting.pk, stuck.pk])
+
+
+@needs_samples
+@pytest.mark.django_db
+def test_a_killed_run_is_rerun_by_the_periodic_job_and_decided_once(client, candidate, astronaut_photos, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        post_photos(client, astronaut_photos)
+    submission = IdentitySubmission.objects.get()
+    # A worker claimed it and was killed before finishing: 检查中 since 10 minutes.
+    IdentitySubmission.objects.filter(pk=submission.pk).update(
+        status=Status.CHECKING, check_started_at=timezone.now() - timedelta(minutes=10), check_runs=1
+    )
+    assert tasks.run_identity_checks(submission.pk) == "approved"  # the redelivered message, once stale
+    assert tasks.requeue_stale_submissions() == []
+    submission.refresh_from_db()
+    assert submission.status == Status.APPROVED and submission.check_runs == 2
+    assert AuditEvent.objects.filter(action="identity_approved").count() == 1
+
+
+# --- a real worker against Redis -------------------------------------------------------------------------
+@needs_samples
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_real_celery_worker_checks_an_upload_through_redis(client, astronaut_photos):
+    from celery.contrib.testing.worker import start_worker
+
+    from zikao.celery import app
+
+    assert os.environ.get("REDIS_URL")
+    queue = f"identity-test-{uuid.uuid4().hex[:8]}"
+    saved = (app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = queue
+    app.conf.broker_url = os.environ["REDIS_URL"]
+    candidate = CandidateFactory()
+    client.force_login(candidate.user)
+    try:
+        with start_worker(app, pool="solo", queues=[queue], perform_ping_check=False, shutdown_timeout=30):
+            response = post_photos(client, astronaut_photos)
+            assert response.status_code == 302
+            submission = IdentitySubmission.objects.get(candidate=candidate)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                submission.refresh_from_db()
+                if submission.status not in (Status.SUBMITTED, Status.CHECKING):
+                    break
+                time.sleep(0.2)
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue, app.conf.broker_url = saved
+    assert submission.status == Status.APPROVED, submission.status
+    assert submission.check_runs == 1
+    candidate.refresh_from_db()
+    assert candidate.is_approved and candidate.ticket_number
