@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 
+from candidates.admin_lookup import IdNumberLookupMixin
 from identity import services
 from identity.forms import ApproveForm, InPersonForm, RejectForm
 from identity.models import CheckResult, IdentitySubmission
@@ -60,15 +61,17 @@ class ProblemCheckFilter(admin.SimpleListFilter):
 
 
 @admin.register(IdentitySubmission)
-class IdentitySubmissionAdmin(admin.ModelAdmin):
+class IdentitySubmissionAdmin(IdNumberLookupMixin, admin.ModelAdmin):
     list_display = [
         "id", "candidate_name", "masked_id_number", "ticket_number", "county", "attempt", "status",
         "problems", "thumbnails", "submitted_at", "decided_label",
     ]
     list_display_links = ["id", "candidate_name"]
     list_filter = ["status", CountyFilter, ("submitted_at", admin.DateFieldListFilter), ProblemCheckFilter]
-    search_fields = ["=candidate__ticket_number", "=candidate__id_number", "candidate__name"]
-    search_help_text = "可按准考证号、完整身份证号（精确匹配）或姓名查找。"
+    # Admin search travels in the URL (?q=); ID numbers never do: the exact-ID lookup
+    # is a POST form (IdNumberLookupMixin) that redirects by primary key.
+    search_fields = ["=candidate__ticket_number", "candidate__name"]
+    search_help_text = "可按准考证号（精确）或姓名查找；按身份证号请用下方的精确查找。"
     list_per_page = 30
     ordering = ["-submitted_at"]
     change_form_template = "identity/admin/submission_change_form.html"

@@ -13,7 +13,7 @@ from candidates.models import OfficerScope
 from identity import services
 from identity.models import IdentitySubmission, TicketSequence
 from tests.factories import CandidateFactory, OfficerFactory, county
-from tests.identity.test_services import photo_set
+from tests.identity.helpers import photo_set
 from zikao.models import AuditEvent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -9,53 +9,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from candidates.models import Candidate, CandidateMessage, OfficerScope
-from identity import checks, services
+from identity import services
 from identity.models import CheckResult, IdentityPhoto, IdentitySubmission, TicketSequence
 from tests.factories import CandidateFactory, EnrolledRecordFactory, OfficerFactory, city, county
-from tests.identity.helpers import jpeg, stored_files
+from tests.identity.helpers import failed, passed, photo_set, run_checks, stored_files, submitted, uncertain
 from zikao.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 Status = IdentitySubmission.Status
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def photo_set(kind="new"):
-    from PIL import Image
-
-    from identity.intake import normalise
-
-    slots = ["headshot", "id_card", "handheld"] if kind == "new" else ["id_card", "handheld"]
-    shades = {"headshot": (60, 140, 220), "id_card": (230, 230, 220), "handheld": (150, 120, 100)}
-    return {slot: normalise(jpeg(Image.new("RGB", (400, 500), shades[slot]))) for slot in slots}
-
-
-def submitted(candidate, django_capture_on_commit_callbacks):
-    """A submission whose checks were queued but have not run."""
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        submission = services.submit_photos(candidate=candidate, photos=photo_set(candidate.kind))
-    assert len(callbacks) == 1  # the check task, queued after commit
-    return submission
-
-
-def passed(name="sharpness"):
-    return checks.Check(name, "headshot", checks.PASSED, 100.0, "≥60")
-
-
-def failed():
-    return checks.Check(
-        "face_count", "headshot", checks.FAILED, 0, "恰好 1 张", "检测到 0 张人脸", "免冠照中未检测到人脸，请在光线充足处正面拍摄。"
-    )
-
-
-def uncertain():
-    return checks.Check("same_person", "handheld:id_card", checks.UNCERTAIN, 0.5, "≤0.40", "距离 0.500")
-
-
-def run_checks(submission, results):
-    claimed = services.start_checks(submission_id=submission.pk, stale_after=timedelta(minutes=5))
-    assert claimed is not None
-    return services.finish_checks(submission_id=submission.pk, checks=results)
 
 
 @pytest.fixture
