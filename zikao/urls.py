@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -20,3 +21,8 @@ urlpatterns = [
     path("identity/", include("identity.urls")),
     path("transfers/", include("transfers.urls")),
 ]
+
+if settings.BENCH_ENDPOINTS:  # `make bench` only (zikao/bench.py)
+    from zikao import bench
+
+    urlpatterns.append(path("_bench/baseline", bench.baseline, name="bench_baseline"))

@@ -1,0 +1,323 @@
+"""Locust users for `make bench` (driven by scripts/bench.py; not meant to be run by hand).
+
+One user class per scenario; the driver starts `locust --headless ... <Class>`
+once per scenario against one gunicorn, so every figure comes from the same
+server, database and minute.
+
+Inputs (environment): BENCH_DATA, a JSON file the driver wrote (pools of
+logins and pre-made sessions, the database DSN, the Redis URL and key prefix);
+BENCH_OUT, a directory where each locust process writes its raw records
+(start time, name, response time, ok) for the driver to compute rates and
+percentiles over the measured window; BENCH_SCENARIO, the file name stem.
+
+Virtual users are FastHttpUser (geventhttpclient): several times less CPU per
+request than the requests-based HttpUser, which matters because the load
+generator competes with the server for the same two cores.
+
+Cookies: the server runs the production settings unchanged, so its session
+and CSRF cookies are marked Secure.  The virtual users' cookie jar treats
+http://127.0.0.1 as a secure origin (as Chrome and Firefox do for loopback),
+instead of switching SESSION_COOKIE_SECURE / CSRF_COOKIE_SECURE off on the
+server: no setting that weakens production exists for the benchmark's sake.
+
+Captcha: a virtual user GETs the sign-in page like a browser and reads the
+captcha key from the form; the answer, which a person reads off the image,
+is read from PostgreSQL (captcha_captchastore) by key.  The server runs with
+CAPTCHA_TEST_MODE off: it checks and deletes the captcha exactly as in
+production.
+"""
+
+import json
+import os
+import random
+import time
+from http.cookiejar import DefaultCookiePolicy
+
+import gevent
+import psycopg
+import redis
+from locust import FastHttpUser, constant, events, task
+from locust.exception import StopUser
+from patterns import CAPTCHA_KEY_RE, CENTER_RE, CITY_RE, CSRF_RE, DETAILS_RE, TOKEN_RE, WINDOW_RE
+
+DATA = json.loads(open(os.environ["BENCH_DATA"], encoding="utf-8").read()) if os.environ.get("BENCH_DATA") else {}
+OUT_DIR = os.environ.get("BENCH_OUT", "")
+SCENARIO = os.environ.get("BENCH_SCENARIO", "scenario")
+
+RECORDS = []  # (start_time, name, response_time_ms, ok)
+JOURNEYS = []  # (start_time, end_time, ok)
+RUN = {"start": None, "stop": None, "pool_exhausted": 0}
+_environment = None
+
+
+@events.init.add_listener
+def _on_init(environment, **_kwargs):
+    global _environment
+    _environment = environment
+
+
+@events.request.add_listener
+def _on_request(request_type, name, response_time, exception, start_time=None, **_kwargs):
+    RECORDS.append((start_time or time.time(), name, response_time, exception is None))
+
+
+@events.test_start.add_listener
+def _on_test_start(**_kwargs):
+    RUN["start"] = time.time()
+
+
+@events.test_stop.add_listener
+def _on_test_stop(**_kwargs):
+    RUN["stop"] = time.time()
+
+
+@events.quitting.add_listener
+def _on_quitting(**_kwargs):
+    if not OUT_DIR:
+        return
+    RUN["stop"] = RUN["stop"] or time.time()
+    path = os.path.join(OUT_DIR, f"{SCENARIO}-{os.getpid()}.json")
+    with open(path, "w", encoding="utf-8") as out:
+        json.dump({"run": RUN, "records": RECORDS, "journeys": JOURNEYS}, out)
+
+
+# --------------------------------------------------------------------------- pools and helpers
+
+_redis = None
+
+
+def claim(pool, *, wrap):
+    """The next item of ``pool``, unique across locust processes (Redis INCR); None when used up."""
+    global _redis
+    items = DATA[pool]
+    if _redis is None:
+        _redis = redis.Redis.from_url(DATA["redis_url"])
+    index = _redis.incr(f"{DATA['key_prefix']}:claim:{pool}") - 1
+    if wrap:
+        return items[index % len(items)]
+    if index >= len(items):
+        RUN["pool_exhausted"] += 1
+        return None
+    return items[index]
+
+
+_db = None
+
+
+def captcha_answer(key):
+    """What a person would read off the captcha image, looked up by its key."""
+    global _db
+    if _db is None:
+        _db = psycopg.connect(DATA["database_url"], autocommit=True)
+    row = _db.execute("SELECT response FROM captcha_captchastore WHERE hashkey = %s", (key,)).fetchone()
+    return row[0] if row else ""
+
+
+def fail(response, why):
+    response.failure(f"{why} (HTTP {response.status_code})")
+    return None
+
+
+def expect(response, status, *, contains=None, location=None):
+    """Mark ``response`` failed unless it has ``status`` (and the text / redirect wanted); returns a match."""
+    if response.status_code != status:
+        return fail(response, f"expected {status}")
+    if contains is not None and contains not in (response.text or ""):
+        return fail(response, f"page without {contains!r}")
+    if location is not None:
+        match = location.search(response.headers.get("Location", "") or "")
+        if match is None:
+            return fail(response, "unexpected redirect")
+        response.success()
+        return match
+    response.success()
+    return True
+
+
+class PortalUser(FastHttpUser):
+    abstract = True
+    wait_time = constant(0)
+    # Keep-alive connections, as a browser (or the TLS proxy in production) keeps them.
+    connection_timeout = 30.0
+    network_timeout = 60.0
+
+    def __init__(self, environment):
+        super().__init__(environment)
+        # Loopback counts as a secure origin for Secure cookies (see the module doc).
+        self.client.cookiejar.set_policy(DefaultCookiePolicy(secure_protocols=("https", "wss", "http")))
+
+    def sign_in(self, login, *, page_url="/accounts/login/", page_name="sign-in page", fetch_image=False,
+                think=None):
+        """GET a page with the sign-in form, (optionally the captcha image), POST; True when signed in."""
+        with self.client.get(page_url, name=page_name, catch_response=True) as page:
+            key = CAPTCHA_KEY_RE.search(page.text or "")
+            csrf = CSRF_RE.search(page.text or "")
+            if page.status_code != 200 or key is None or csrf is None:
+                fail(page, "no sign-in form")
+                return False
+            page.success()
+        if fetch_image:
+            with self.client.get(f"/captcha/image/{key.group(1)}/", name="captcha image",
+                                 catch_response=True) as image:
+                expect(image, 200)
+        think and think()  # typing the number, the password and the captcha
+        form = {
+            "csrfmiddlewaretoken": csrf.group(1), "username": login, "password": DATA["password"],
+            "captcha_0": key.group(1), "captcha_1": captcha_answer(key.group(1)),
+        }
+        with self.client.post("/accounts/login/", data=form, name="sign-in POST",
+                               allow_redirects=False, catch_response=True) as response:
+            return bool(expect(response, 302, location=CENTER_RE))
+
+    def use_session(self, session_key):
+        self.client.cookiejar.clear()
+        self.client.cookiejar.set_cookie(_cookie(DATA["session_cookie"], session_key))
+
+    def submit_transfer(self, *, think=None):
+        """省内转考申请: form, 提交申请 (check answers), 确认无误 (the submit), details. Returns the number."""
+        with self.client.get("/transfers/in-province/apply/", name="transfer form", catch_response=True) as page:
+            text = page.text or ""
+            token, window, csrf = TOKEN_RE.search(text), WINDOW_RE.search(text), CSRF_RE.search(text)
+            cities = CITY_RE.findall(text)
+            if page.status_code != 200 or not (token and window and csrf and cities):
+                return fail(page, "no transfer form")
+            page.success()
+        form = {
+            "csrfmiddlewaretoken": csrf.group(1), "token": token.group(1), "window": window.group(1),
+            "to_city": random.choice(cities),
+        }
+        think and think()
+        with self.client.post("/transfers/in-province/apply/", data={**form, "action": "review"},
+                              name="transfer check answers", catch_response=True) as review:
+            if not expect(review, 200, contains='value="confirm"'):
+                return None
+        think and think()
+        with self.client.post("/transfers/in-province/apply/", data={**form, "action": "confirm"},
+                              name="transfer submit", allow_redirects=False, catch_response=True) as submit:
+            match = expect(submit, 302, location=DETAILS_RE)
+            if not match:
+                return None
+        number = match.group(1)
+        with self.client.get(f"/transfers/{number}/", name="transfer details", catch_response=True) as details:
+            expect(details, 200, contains=number)
+        return number
+
+
+def _cookie(name, value):
+    from http.cookiejar import Cookie
+
+    return Cookie(
+        version=0, name=name, value=value, port=None, port_specified=False, domain="127.0.0.1",
+        domain_specified=False, domain_initial_dot=False, path="/", path_specified=True, secure=False,
+        expires=None, discard=True, comment=None, comment_url=None, rest={"HttpOnly": None},
+    )
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+class BaselineUser(PortalUser):
+    """The bare view through the full middleware stack."""
+
+    @task
+    def baseline(self):
+        with self.client.get("/_bench/baseline", name="baseline", catch_response=True) as response:
+            expect(response, 200, contains="ok")
+
+
+class SignInArgon2User(PortalUser):
+    """Sign-in page + POST with the portal's Argon2id accounts (the same account may sign in again)."""
+
+    @task
+    def sign_in_once(self):
+        self.client.cookiejar.clear()
+        self.sign_in(claim("signin_argon2", wrap=True))
+
+
+class SignInPBKDF2User(PortalUser):
+    """The same with accounts hashed by Django's PBKDF2 (1,000,000 iterations).
+
+    Each account signs in once: the portal re-hashes a PBKDF2 password to
+    Argon2id at its first successful sign-in (PASSWORD_HASHERS order), as it
+    would for an old account, so a second sign-in would measure Argon2id.
+    """
+
+    @task
+    def sign_in_once(self):
+        login = claim("signin_pbkdf2", wrap=False)
+        if login is None:
+            raise StopUser()
+        self.client.cookiejar.clear()
+        self.sign_in(login)
+
+
+class CenterUser(PortalUser):
+    """个人中心 of a signed-in candidate (each virtual user its own candidate)."""
+
+    def on_start(self):
+        self.session_key, self.ticket_number = claim("center_sessions", wrap=True)
+        self.use_session(self.session_key)
+
+    @task
+    def center(self):
+        with self.client.get("/center/", name="personal centre", catch_response=True) as response:
+            expect(response, 200, contains=self.ticket_number)
+
+
+class TransferSubmitUser(PortalUser):
+    """Each iteration: a different signed-in candidate fills and submits the transfer form once."""
+
+    @task
+    def apply(self):
+        session_key = claim("submit_sessions", wrap=False)
+        if session_key is None:
+            gevent.sleep(1)
+            return
+        self.use_session(session_key)
+        self.submit_transfer()
+
+
+class PdfUser(PortalUser):
+    """The application PDF of a candidate who has applied."""
+
+    def on_start(self):
+        session_key, self.number = claim("pdf_sessions", wrap=True)
+        self.use_session(session_key)
+
+    @task
+    def pdf(self):
+        with self.client.get(f"/transfers/{self.number}/pdf/", name="application PDF", catch_response=True) as r:
+            if r.status_code == 200 and r.headers.get("Content-Type") == "application/pdf" and r.content[:4] == b"%PDF":
+                r.success()
+            else:
+                fail(r, "not a PDF")
+
+
+class RushUser(PortalUser):
+    """One candidate of the rush: sign in (with the captcha image), personal centre, apply; then leave."""
+
+    def think(self):
+        low, high = DATA["rush_think"]
+        gevent.sleep(random.uniform(low, high))
+
+    @task
+    def journey(self):
+        login = claim("rush_logins", wrap=False)
+        if login is None:
+            raise StopUser()
+        started = time.time()
+        ok = False
+        try:
+            # The home page's 考生登录 box posts to /accounts/login/ like the sign-in page.
+            if self.sign_in(login, page_url="/", page_name="home page", fetch_image=True,
+                            think=self.think):
+                self.think()
+                with self.client.get("/center/", name="personal centre", catch_response=True) as centre:
+                    centre_ok = expect(centre, 200, contains="省内转考申请")
+                self.think()
+                ok = bool(centre_ok and self.submit_transfer(think=self.think))
+        finally:
+            JOURNEYS.append((started, time.time(), ok))
+            if len(JOURNEYS) >= DATA["rush_target"] and _environment is not None:
+                gevent.spawn_later(0.2, _environment.runner.quit)
+        raise StopUser()
