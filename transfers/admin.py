@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from candidates.admin_lookup import IdNumberLookupMixin
 from transfers import pdf, selectors, services
 from transfers.forms import AcceptForm, RemarkForm, VerifyPrintoutForm
 from transfers.models import TransferApplication
@@ -73,7 +74,7 @@ class AwaitingMeFilter(admin.SimpleListFilter):
 
 
 @admin.register(TransferApplication)
-class TransferApplicationAdmin(admin.ModelAdmin):
+class TransferApplicationAdmin(IdNumberLookupMixin, admin.ModelAdmin):
     list_display = [
         "number", "candidate_name", "ticket_number", "from_county", "to_city", "state_text", "submitted_at",
     ]

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.urls import reverse
 
@@ -40,3 +42,17 @@ def test_lookup_is_post_only_and_needs_a_whole_number(client):
     assert client.get(reverse("admin:candidates_candidate_lookup_id_number")).status_code == 405
     response = lookup(client, "140105")
     assert "请输入完整的18位身份证号" in client.get(response["Location"]).content.decode()
+
+
+def test_transfer_officer_finds_applications_by_id_number(client):
+    from tests.factories import BusinessWindowFactory, city
+    from transfers.services import submit_transfer
+
+    candidate = CandidateFactory(approved=True, county=county("140105"))
+    window = BusinessWindowFactory()
+    application, _ = submit_transfer(candidate=candidate, to_city=city("1402"), token=uuid.uuid4(), window_id=window.pk)
+    client.force_login(OfficerFactory(scope__level="city", scope__city=city("1401")))
+
+    response = client.post(reverse("admin:transfers_transferapplication_lookup_id_number"), {"id_number": candidate.id_number})
+
+    assert response["Location"] == reverse("admin:transfers_transferapplication_change", args=[application.pk])
