@@ -19,11 +19,35 @@ def find_candidate_by_login(login):
     return Candidate.objects.select_related("user").filter(**{field: login}).first()
 
 
+def _request_memo(request, name):
+    """A dict that lives as long as ``request`` (an empty throw-away one without a request)."""
+    if request is None:
+        return {}
+    memo = getattr(request, name, None)
+    if memo is None:
+        memo = {}
+        setattr(request, name, memo)
+    return memo
+
+
+def _candidate_for_login(request, login):
+    """find_candidate_by_login, looked up once per request.
+
+    One sign-in asks for the same account several times (axes before and after
+    the password check, this backend, the lock-out reset); each was a query
+    (issue 6 benchmarks).
+    """
+    memo = _request_memo(request, "_candidates_by_login")
+    if login not in memo:
+        memo[login] = find_candidate_by_login(login)
+    return memo[login]
+
+
 class CandidateBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:
             return None
-        candidate = find_candidate_by_login(username)
+        candidate = _candidate_for_login(request, username)
         if candidate is None:
             # Spend the same time as a real check so timing does not reveal
             # whether the account exists (as Django's ModelBackend does).
@@ -52,11 +76,17 @@ def axes_username(request, credentials=None):
         login = credentials.get("username") or ""
     elif request is not None:
         login = request.POST.get("username", "")
-    candidate = find_candidate_by_login(login)
+    memo = _request_memo(request, "_axes_usernames")
+    if login in memo:
+        return memo[login]
+    candidate = _candidate_for_login(request, login)
     if candidate is None and login:
         # After a successful sign-in axes passes the account's internal username;
         # it must map to the same key so that the failures are reset.
         candidate = Candidate.objects.filter(user__username=login).only("pk").first()
     key = f"candidate:{candidate.pk}" if candidate else f"login:{normalize_id_number(login)}"
-    digest = hmac.new(settings.PII_HASH_KEY.encode(), key.encode(), hashlib.sha256).hexdigest()
-    return digest[:32]
+    digest = hmac.new(settings.PII_HASH_KEY.encode(), key.encode(), hashlib.sha256).hexdigest()[:32]
+    memo[login] = digest
+    if candidate is not None and "user" in candidate._state.fields_cache:
+        memo[candidate.user.get_username()] = digest  # the internal name axes passes after success
+    return digest

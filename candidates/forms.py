@@ -152,7 +152,7 @@ class LoginForm(PortalFormMixin, AuthenticationForm):
         super().confirm_login_allowed(user)
         if user.is_staff:
             raise ValidationError(self.error_messages["staff"], code="staff")
-        if not Candidate.objects.filter(user=user).exists():
+        if not hasattr(user, "candidate"):  # cached by the sign-in look-up: no query
             raise self.get_invalid_login_error()
 
 

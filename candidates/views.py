@@ -45,7 +45,10 @@ def _landing_url(user):
     """Where a signed-in user belongs: approved candidates the centre, others their status page."""
     if user.is_staff:
         return reverse("admin:index")
-    candidate = Candidate.objects.filter(user=user).only("identity_status").first()
+    try:
+        candidate = user.candidate  # cached by the sign-in look-up: no query after signing in
+    except Candidate.DoesNotExist:
+        candidate = None
     if candidate is not None and candidate.is_approved:
         return reverse("center")
     return reverse("identity")
