@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 
 from candidates.admin_lookup import IdNumberLookupMixin
 from identity import services
@@ -21,6 +21,15 @@ from zikao.models import AuditEvent, County
 
 Status = IdentitySubmission.Status
 PROBLEM_OUTCOMES = [CheckResult.Outcome.FAILED, CheckResult.Outcome.UNCERTAIN]
+
+EVENT_LABELS = {
+    "identity_submit": "考生提交照片",
+    "identity_checks_started": "开始自动检查",
+    "identity_approved": "通过",
+    "identity_rejected": "不通过",
+    "identity_needs_review": "转人工审核",
+}
+STATUS_LABELS = dict(Status.choices)
 
 DECISIONS = {
     "approve": ("通过", ApproveForm, "identity.decide_identitysubmission"),
@@ -63,10 +72,10 @@ class ProblemCheckFilter(admin.SimpleListFilter):
 @admin.register(IdentitySubmission)
 class IdentitySubmissionAdmin(IdNumberLookupMixin, admin.ModelAdmin):
     list_display = [
-        "id", "candidate_name", "masked_id_number", "ticket_number", "county", "attempt", "status",
+        "candidate_name", "masked_id_number", "ticket_number", "county", "attempt_label", "status",
         "problems", "thumbnails", "submitted_at", "decided_label",
     ]
-    list_display_links = ["id", "candidate_name"]
+    list_display_links = ["candidate_name"]
     list_filter = ["status", CountyFilter, ("submitted_at", admin.DateFieldListFilter), ProblemCheckFilter]
     # Admin search travels in the URL (?q=); ID numbers never do: the exact-ID lookup
     # is a POST form (IdNumberLookupMixin) that redirects by primary key.
@@ -123,6 +132,10 @@ class IdentitySubmissionAdmin(IdNumberLookupMixin, admin.ModelAdmin):
     def county(self, obj):
         return obj.candidate.county.full_name
 
+    @admin.display(description="次数", ordering="attempt")
+    def attempt_label(self, obj):
+        return f"第{obj.attempt}次"
+
     @admin.display(description="未通过 / 存疑")
     def problems(self, obj):
         found = [result for result in obj.check_results.all() if result.outcome in PROBLEM_OUTCOMES]
@@ -135,10 +148,11 @@ class IdentitySubmissionAdmin(IdNumberLookupMixin, admin.ModelAdmin):
 
     @admin.display(description="照片")
     def thumbnails(self, obj):
-        return format_html_join(
-            "", '<img src="{}?size=thumb" alt="{}" width="56" height="56" style="object-fit:cover;margin-right:2px">',
+        images = format_html_join(
+            "", '<img src="{}?size=thumb" alt="{}" width="52" height="52" style="object-fit:cover">',
             ((reverse("identity_photo", args=[photo.pk]), photo.get_slot_display()) for photo in obj.photos.all()),
         )
+        return format_html('<div style="display:flex;gap:3px;min-width:162px">{}</div>', images)
 
     @admin.display(description="审核人")
     def decided_label(self, obj):
@@ -171,9 +185,19 @@ class IdentitySubmissionAdmin(IdNumberLookupMixin, admin.ModelAdmin):
             extra_context.update(
                 photos=list(submission.photos.all()),
                 check_results=list(submission.check_results.all()),
-                events=AuditEvent.objects.filter(
-                    object_type=submission._meta.label_lower, object_id=str(submission.pk)
-                ).select_related("actor"),
+                events=[
+                    {
+                        "at": event.created_at,
+                        "who": event.actor_label,
+                        "what": EVENT_LABELS.get(event.action, event.action),
+                        "from": STATUS_LABELS.get(event.from_state, event.from_state),
+                        "to": STATUS_LABELS.get(event.to_state, event.to_state),
+                        "reason": event.reason,
+                    }
+                    for event in AuditEvent.objects.filter(
+                        object_type=submission._meta.label_lower, object_id=str(submission.pk)
+                    )
+                ],
                 decisions=self.available_decisions(request, submission),
                 submission=submission,
             )

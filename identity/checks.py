@@ -14,6 +14,7 @@ import io
 import logging
 import threading
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import imagehash
@@ -92,7 +93,11 @@ class Photo:
 class FaceEngine:
     def __init__(self):
         import dlib
-        import face_recognition_models as models
+
+        with warnings.catch_warnings():
+            # face-recognition-models still imports pkg_resources (setuptools is pinned for it).
+            warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
+            import face_recognition_models as models
 
         self._dlib = dlib
         self.detector = dlib.get_frontal_face_detector()

@@ -143,12 +143,12 @@ def submit_photos(*, candidate, photos):
                     submission=submission, slot=slot, file=name, sha256=photo.sha256, phash=photo.phash,
                     size=photo.size, width=photo.width, height=photo.height, created_at=now,
                 )
-            from_state = candidate.identity_status
+            candidate_status = candidate.identity_status
             candidate.identity_status = Candidate.IdentityStatus.CHECKING
             candidate.save(update_fields=["identity_status", "updated_at"])
             record_event(
-                actor=candidate.user, action="identity_submit", obj=submission, from_state=from_state,
-                to_state=Status.SUBMITTED, data={"attempt": submission.attempt, "slots": list(required)},
+                actor=candidate.user, action="identity_submit", obj=submission, to_state=Status.SUBMITTED,
+                data={"attempt": submission.attempt, "slots": list(required), "candidate_status": candidate_status},
             )
             transaction.on_commit(lambda: enqueue_checks(submission.pk))
     except BaseException:

@@ -118,6 +118,7 @@
     }).then(function () { delete pending[slot]; });
   }
 
+  form.querySelectorAll("[data-preview-for]").forEach(function (box) { box.hidden = false; });
   form.querySelectorAll("input[type='file'][name]").forEach(function (input) {
     input.addEventListener("change", function () { prepare(input); });
     var camera = form.querySelector("[data-camera-input='" + input.name + "']");
