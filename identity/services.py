@@ -9,6 +9,7 @@ and leaves the candidate a message in the personal centre.
 
 import logging
 import uuid
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -36,6 +37,9 @@ logger = logging.getLogger(__name__)
 Status = IdentitySubmission.Status
 Method = IdentitySubmission.Method
 SYSTEM_ACTOR = "system:identity-checks"
+# Each upload costs a check run on a worker; a candidate who keeps failing is
+# better served at the registration point than by a hundredth attempt.
+MAX_SUBMISSIONS_PER_DAY = 10
 
 # 不通过 reasons an officer picks from; the text is what the candidate reads.
 REJECTION_REASONS = {
@@ -130,8 +134,13 @@ def submit_photos(*, candidate, photos):
                 candidate=candidate, status__in=IdentitySubmission.ACTIVE_STATUSES
             ).exists():
                 raise IdentityError("您上次提交的照片正在检查或等待人工审核，请等待结果后再上传。")
-            last = IdentitySubmission.objects.filter(candidate=candidate).aggregate(Max("attempt"))["attempt__max"]
             now = timezone.now()
+            today = IdentitySubmission.objects.filter(candidate=candidate, submitted_at__gte=now - timedelta(days=1))
+            if today.count() >= MAX_SUBMISSIONS_PER_DAY:
+                raise IdentityError(
+                    f"24 小时内最多提交 {MAX_SUBMISSIONS_PER_DAY} 次照片，请明天再试，或携带身份证到所属报名点进行人工审核。"
+                )
+            last = IdentitySubmission.objects.filter(candidate=candidate).aggregate(Max("attempt"))["attempt__max"]
             submission = IdentitySubmission.objects.create(
                 candidate=candidate, attempt=(last or 0) + 1, submitted_at=now
             )

@@ -72,13 +72,15 @@ def _identity_page(request):
         form = PhotoUploadForm(request.POST, request.FILES, slots=slots)
         if form.is_valid():
             try:
-                services.submit_photos(candidate=candidate, photos=form.cleaned_data)
+                submission = services.submit_photos(candidate=candidate, photos=form.cleaned_data)
             except services.IdentityError as error:
                 form.add_error(None, error.message)
             else:
                 if _wants_json(request):
                     return JsonResponse({"ok": True, "redirect": reverse("identity")})
-                messages.success(request, "照片已提交，正在检查。")
+                submission.refresh_from_db(fields=["status"])
+                if submission.is_checking:  # with in-process checks the page already shows the result
+                    messages.success(request, "照片已提交，正在检查。")
                 return redirect("identity")
         if _wants_json(request):
             return JsonResponse(

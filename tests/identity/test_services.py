@@ -269,3 +269,12 @@ def test_numbers_already_held_are_skipped():
     CandidateFactory(approved=True, ticket_number="010521100001")
     EnrolledRecordFactory(ticket_number="010521100002", county=county("140105"))
     assert services.issue_ticket_number(county=county("140105"), moment=april) == "010521100003"
+
+
+def test_at_most_ten_submissions_a_day(candidate, django_capture_on_commit_callbacks):
+    for _ in range(services.MAX_SUBMISSIONS_PER_DAY):
+        run_checks(submitted(candidate, django_capture_on_commit_callbacks), [failed()])
+    with pytest.raises(services.IdentityError, match="24 小时内最多提交 10 次"):
+        services.submit_photos(candidate=candidate, photos=photo_set())
+    IdentitySubmission.objects.update(submitted_at=timezone.now() - timedelta(days=1, minutes=1))
+    assert submitted(candidate, django_capture_on_commit_callbacks).attempt == 11

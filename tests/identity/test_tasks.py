@@ -162,3 +162,99 @@ def test_a_real_celery_worker_checks_an_upload_through_redis(client, astronaut_p
     assert submission.check_runs == 1
     candidate.refresh_from_db()
     assert candidate.is_approved and candidate.ticket_number
+
+
+@needs_samples
+@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_process_killed_mid_check_leads_to_exactly_one_decision(settings, tmp_path, astronaut_photos):
+    """`celery -A zikao worker` as operators run it; its pool process is killed while checking.
+
+    With late acknowledgement the message comes back, the redelivered run sees a
+    fresh claim and leaves it; once the claim is stale the periodic job queues
+    it again and it is decided exactly once.
+    """
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import psutil
+    from django.db import connection
+
+    from identity import services
+    from tests.identity.helpers import normalised
+    from zikao.celery import app
+
+    # The default queue: the worker's own periodic job re-queues there (a stray message
+    # left by another run only names an unknown submission and is skipped).
+    private = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": private}},
+    }
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "zikao.settings.local",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "PRIVATE_MEDIA_ROOT": str(private),
+        "DEBUG": "false",
+        "PYTHONUNBUFFERED": "1",  # the test watches the log to kill at the right moment
+    }
+    log = tmp_path / "worker.log"
+    root = Path(__file__).resolve().parents[2]
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "zikao", "worker", "--concurrency", "1",
+         "--loglevel", "INFO", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        cwd=root, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )
+    saved = (app.conf.task_always_eager, app.conf.broker_url)
+    app.conf.task_always_eager = False
+    app.conf.broker_url = os.environ["REDIS_URL"]
+
+    def wait_for(text, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if text in log.read_text():
+                return True
+            time.sleep(0.02)
+        raise AssertionError(f"worker log never showed {text!r}:\n{log.read_text()[-3000:]}")
+
+    try:
+        wait_for("ready.")
+        candidate = CandidateFactory()
+        submission = services.submit_photos(candidate=candidate, photos=normalised(astronaut_photos))
+        wait_for("run_identity_checks[")  # received by the worker: kill the pool process now
+        children = psutil.Process(worker.pid).children()
+        assert children, "prefork worker has a pool process"
+        for child in children:
+            child.send_signal(signal.SIGKILL)
+        # The redelivered message finds a fresh claim (or none yet) and is handled once.
+        wait_for("succeeded", timeout=90)
+        submission.refresh_from_db()
+        if submission.status in (Status.SUBMITTED, Status.CHECKING):
+            # Still undecided: the killed run's claim. Once it is stale, the periodic job re-queues it.
+            IdentitySubmission.objects.filter(pk=submission.pk).update(
+                submitted_at=timezone.now() - timedelta(minutes=10),
+                check_started_at=timezone.now() - timedelta(minutes=10),
+            )
+            tasks.requeue_stale_submissions.delay()
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                submission.refresh_from_db()
+                if submission.status not in (Status.SUBMITTED, Status.CHECKING):
+                    break
+                time.sleep(0.2)
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url = saved
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    assert submission.status == Status.APPROVED, log.read_text()[-3000:]
+    assert AuditEvent.objects.filter(action="identity_approved", object_id=str(submission.pk)).count() == 1
+    assert CheckResult.objects.filter(submission=submission, name="face_count").count() == 3
+    assert "WorkerLostError" in log.read_text()  # the pool process really died while checking

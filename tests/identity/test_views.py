@@ -211,3 +211,12 @@ def test_anonymous_photo_request_is_sent_to_sign_in(client, photo):
 def test_no_public_media_url_serves_identity_photos(client, photo):
     client.logout()
     assert client.get(f"/media/{photo.file.name}").status_code == 404
+
+
+def test_upload_without_the_csrf_token_is_refused(candidate):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(candidate.user)
+    assert strict.post(PAGE, {"headshot": upload("a.jpg", b"x")}).status_code == 403
+    assert not IdentitySubmission.objects.exists()
