@@ -40,6 +40,13 @@
     var empty = holder.querySelector(".photo-preview-empty");
     if (img.dataset.url) { URL.revokeObjectURL(img.dataset.url); }
     if (!file) { img.hidden = true; empty.hidden = false; return; }
+    img.onerror = function () {
+      img.hidden = true;
+      empty.hidden = false;
+      empty.textContent = "无法预览";
+      note(slot, "浏览器无法显示这个文件，它可能不是 JPG 或 PNG 格式的照片。");
+    };
+    empty.textContent = "尚未选择照片";
     img.dataset.url = URL.createObjectURL(file);
     img.src = img.dataset.url;
     img.hidden = false;

@@ -114,6 +114,7 @@ def test_refused_photo_is_explained_in_place(phone_page, live_server, artifacts_
     page.get_by_label("选择照片文件").nth(1).set_input_files(photo_files["id_card"])
     page.get_by_label("选择照片文件").nth(2).set_input_files(photo_files["id_card"])
     page.get_by_role("button", name="提交照片").click()
+    expect(page.locator("#headshot-note")).to_contain_text("浏览器无法显示这个文件")
     expect(page.locator("#headshot-error")).to_contain_text("GIF")
     expect(page.locator("#identity-form-errors")).to_be_visible()
     assert page.get_by_label("选择照片文件").nth(0).get_attribute("aria-invalid") == "true"
