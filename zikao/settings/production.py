@@ -15,6 +15,17 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the portal's host names in production.")
 
 DATABASES["default"]["CONN_MAX_AGE"] = int(env("CONN_MAX_AGE", "60"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side cursors do not survive a pooler in transaction mode, and the portal's
+    # querysets are small: fetch them whole (docs/deployment.md).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        # Bind parameters on the server so psycopg prepares a query the second time a
+        # connection runs it: PostgreSQL then stops re-planning the same few dozen queries,
+        # a third of its CPU on the candidate pages (docs/benchmarks.md). Behind PgBouncer
+        # in transaction mode this needs PgBouncer >= 1.21 with max_prepared_statements > 0;
+        # set DATABASE_PREPARED_STATEMENTS=false for an older pooler.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 
 STORAGES = {
     **STORAGES,  # noqa: F405
