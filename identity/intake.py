@@ -20,7 +20,7 @@ import imagehash
 import numpy as np
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 # "照片文件小于2M": a file of exactly 2 MiB is refused.
 MAX_BYTES = 2 * 1024 * 1024
@@ -176,6 +176,10 @@ def normalise(data):
             # Decode at a reduced DCT scale when the stored copy is smaller anyway;
             # every byte of the stream is still decoded, so damage is still found.
             image.draft(image.mode, (STORED_MAX_SIDE, STORED_MAX_SIDE))
+        # WeasyPrint sets this Pillow-wide flag to True when it is imported (the
+        # transfer PDFs), after which a truncated photo would load silently padded
+        # with grey. A photo must decode whole, whatever was imported before.
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
         image.load()
     except PhotoRejected:
         raise

@@ -49,8 +49,14 @@ h1 { font-size: 17pt; text-align: center; margin: 0 0 4mm; letter-spacing: .5pt;
 @functools.cache
 def _weasy():
     """(HTML class, compiled stylesheet, font configuration), built on first use."""
+    from PIL import ImageFile
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
+
+    # Importing WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole
+    # process; these PDFs embed no raster image, and identity photos must never
+    # be accepted truncated, so switch it back off.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     font_config = FontConfiguration()
     return HTML, CSS(string=PDF_CSS, font_config=font_config), font_config

@@ -66,6 +66,16 @@ def test_truncated_jpeg_is_refused_after_full_decode():
     assert "不完整或已损坏" in error.message
 
 
+def test_truncated_jpeg_is_refused_even_after_weasyprint_was_imported(monkeypatch):
+    # Importing WeasyPrint switches Pillow's LOAD_TRUNCATED_IMAGES on for the
+    # process (the transfer PDFs do that); a truncated photo must still fail.
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    data = good_jpeg((800, 600))
+    assert refused(data[: len(data) // 2]).code == "corrupt"
+
+
 def test_file_of_two_mib_plus_one_byte_is_refused_with_its_size():
     error = refused(b"\xff\xd8\xff" + b"\x00" * (MAX_BYTES + 1 - 3))
     assert error.code == "too_large"
