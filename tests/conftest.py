@@ -48,3 +48,26 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def private_storage(settings, tmp_path):
+    """Identity photos of a test go to its own tmp_path, never into the repository."""
+    location = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": location}},
+    }
+    return location
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Run Celery tasks in-process, as the embedded default does (CI's second pass
+    sets REDIS_URL, which otherwise sends them to a broker)."""
+    from zikao.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

@@ -43,3 +43,17 @@ def collect_offsite_requests(page, live_server_url):
 
     page.on("request", on_request)
     return offsite
+
+
+def admin_page(browser, live_server, username, password=None):
+    """A desktop browser page signed in to Django admin as ``username``."""
+    from tests.factories import DEFAULT_PASSWORD
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password or DEFAULT_PASSWORD)
+    page.locator("input[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/admin/")
+    return page

@@ -17,32 +17,18 @@ from pypdf import PdfReader
 
 from candidates.models import Candidate, OfficerScope
 from identity import samples
-from tests.e2e.helpers import assert_accessible, screenshot, solve_captcha
-from tests.factories import DEFAULT_PASSWORD, BusinessWindowFactory, OfficerFactory, city, make_id_number
+from tests.e2e.helpers import admin_page, assert_accessible, screenshot, solve_captcha
+from tests.factories import BusinessWindowFactory, OfficerFactory, city, make_id_number
 from transfers.models import TransferApplication
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("private_storage", "tasks_in_process"),
     pytest.mark.skipif(not samples.available(), reason="scikit-image / matplotlib (test extras) are not installed"),
 ]
 
 ID_NUMBER = make_id_number(county_code="140105", birth=datetime.date(2001, 9, 18), sequence=23, gender="F")
 PASSWORD = "Jinzhong2026go"
-
-
-@pytest.fixture(autouse=True)
-def runtime(settings, tmp_path):
-    """Photos into tmp_path; identity checks in-process, as in the embedded default."""
-    from zikao.celery import app
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "private"}},
-    }
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 @pytest.fixture
@@ -65,15 +51,9 @@ def shot(page, artifacts_dir, name):
 
 
 def officer_decides(browser, live_server, username, steps):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(DEFAULT_PASSWORD)
-    page.locator("input[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
+    page = admin_page(browser, live_server, username)
     steps(page)
-    context.close()
+    page.context.close()
 
 
 def test_register_verify_sign_in_apply_review_and_print(browser, phone_page, live_server, photos, artifacts_dir):

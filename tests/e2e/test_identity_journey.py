@@ -24,24 +24,10 @@ from tests.factories import CandidateFactory, county
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("private_storage", "tasks_in_process"),
     pytest.mark.skipif(not samples.available(), reason="scikit-image / matplotlib (test extras) are not installed"),
 ]
 Status = IdentitySubmission.Status
-
-
-@pytest.fixture(autouse=True)
-def identity_runtime(settings, tmp_path):
-    """Photos into tmp_path; checks in-process as in the embedded default (CI also sets REDIS_URL)."""
-    from zikao.celery import app
-
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path / "private"}},
-    }
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 @pytest.fixture(scope="module")

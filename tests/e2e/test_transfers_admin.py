@@ -9,10 +9,9 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from candidates.models import OfficerScope
-from tests.e2e.helpers import assert_accessible, screenshot
+from tests.e2e.helpers import admin_page, assert_accessible, screenshot
 from tests.e2e.test_transfers_apply import sign_in
 from tests.factories import (
-    DEFAULT_PASSWORD,
     BusinessWindowFactory,
     CandidateFactory,
     OfficerFactory,
@@ -38,17 +37,6 @@ def officers():
         "taiyuan": OfficerFactory(username="taiyuan-e2e", scope__level=OfficerScope.Level.CITY, scope__city=city("1401")),
         "datong": OfficerFactory(username="datong-e2e", scope__level=OfficerScope.Level.CITY, scope__city=city("1402")),
     }
-
-
-def admin_page(browser, live_server, username):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(DEFAULT_PASSWORD)
-    page.locator("input[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/admin/")
-    return page
 
 
 def test_two_step_review_in_admin_then_the_candidate_sees_it(

@@ -4,25 +4,9 @@ from identity import samples
 
 
 @pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    """Identity photos of a test go to its own tmp_path, never into the repository."""
-    location = tmp_path / "private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": location}},
-    }
-    return location
-
-
-@pytest.fixture(autouse=True)
-def eager_tasks():
-    """Run Celery tasks in-process, as the embedded default does (CI also sets REDIS_URL for everything)."""
-    from zikao.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+def _identity_runtime(private_storage, tasks_in_process):
+    """Every identity test: photos in tmp_path, checks run in-process."""
+    return private_storage
 
 
 @pytest.fixture(scope="session")
