@@ -298,60 +298,58 @@ def _clean_remark(remark, *, required):
     return remark
 
 
+def _decide(application, *, candidate, officer, step, to_state, now, action, title, body, remark="",
+            extra_fields=(), data=None):
+    """Stamp the decision of ``step`` ("origin" or "destination"), save, audit and tell the candidate."""
+    from_state = application.status
+    application.status = to_state
+    setattr(application, f"{step}_decided_at", now)
+    setattr(application, f"{step}_decided_by", officer)
+    fields = ["status", f"{step}_decided_at", f"{step}_decided_by", "updated_at", *extra_fields]
+    if remark:
+        application.remark = remark
+        fields.append("remark")
+    application.save(update_fields=fields)
+    record_event(
+        actor=officer, action=action, obj=application, from_state=from_state, to_state=to_state,
+        reason=remark, data=data,
+    )
+    send_candidate_message(candidate=candidate, title=title, body=body, link=_details_link(application))
+    return application
+
+
 def release_transfer(*, officer, application, now=None):
     """同意转出: the original city lets the candidate go; the receiving city decides next."""
-    now = now or timezone.now()
     with transaction.atomic():
         candidate, application = _lock_for_decision(
             application.pk, Status.PENDING_ORIGIN, allowed=may_decide_origin, officer=officer
         )
-        application.status = Status.PENDING_DESTINATION
-        application.origin_decided_at = now
-        application.origin_decided_by = officer
-        application.save(update_fields=["status", "origin_decided_at", "origin_decided_by", "updated_at"])
-        record_event(
-            actor=officer, action="transfer_release", obj=application,
-            from_state=Status.PENDING_ORIGIN, to_state=Status.PENDING_DESTINATION,
-        )
-        send_candidate_message(
-            candidate=candidate,
+        return _decide(
+            application, candidate=candidate, officer=officer, step="origin", to_state=Status.PENDING_DESTINATION,
+            now=now or timezone.now(), action="transfer_release",
             title="省内转考：原属地市已同意转出",
             body=f"{application.from_city.name}招考办已同意您的转出申请（{application.number}），"
                  f"等待{application.to_city.name}招考办审核。",
-            link=_details_link(application),
         )
-    return application
 
 
 def refuse_release(*, officer, application, remark, now=None):
     """不同意转出, with the reason the candidate will read."""
-    now = now or timezone.now()
     remark = _clean_remark(remark, required=True)
     with transaction.atomic():
         candidate, application = _lock_for_decision(
             application.pk, Status.PENDING_ORIGIN, allowed=may_decide_origin, officer=officer
         )
-        application.status = Status.REJECTED_BY_ORIGIN
-        application.remark = remark
-        application.origin_decided_at = now
-        application.origin_decided_by = officer
-        application.save(update_fields=["status", "remark", "origin_decided_at", "origin_decided_by", "updated_at"])
-        record_event(
-            actor=officer, action="transfer_refuse_release", obj=application,
-            from_state=Status.PENDING_ORIGIN, to_state=Status.REJECTED_BY_ORIGIN, reason=remark,
-        )
-        send_candidate_message(
-            candidate=candidate,
+        return _decide(
+            application, candidate=candidate, officer=officer, step="origin", to_state=Status.REJECTED_BY_ORIGIN,
+            now=now or timezone.now(), action="transfer_refuse_release", remark=remark,
             title="省内转考：原属地市未同意转出",
             body=f"{application.from_city.name}招考办未同意您的转出申请（{application.number}）。原因：{remark}",
-            link=_details_link(application),
         )
-    return application
 
 
 def accept_transfer(*, officer, application, to_county, now=None):
     """同意转入: the candidate's 报名区县 becomes ``to_county``; the ticket number stays."""
-    now = now or timezone.now()
     with transaction.atomic():
         candidate, application = _lock_for_decision(
             application.pk, Status.PENDING_DESTINATION, allowed=may_decide_destination, officer=officer
@@ -359,60 +357,37 @@ def accept_transfer(*, officer, application, to_county, now=None):
         if to_county is None or to_county.city_id != application.to_city_id:
             raise TransferError(f"请选择{application.to_city.name}所辖的报名区县。", code="county_not_in_city")
         old_county = candidate.county
-        application.status = Status.ACCEPTED
-        application.to_county = to_county
-        application.destination_decided_at = now
-        application.destination_decided_by = officer
-        application.save(update_fields=[
-            "status", "to_county", "destination_decided_at", "destination_decided_by", "updated_at",
-        ])
         candidate.county = to_county
         candidate.save(update_fields=["county", "updated_at"])
-        record_event(
-            actor=officer, action="transfer_accept", obj=application,
-            from_state=Status.PENDING_DESTINATION, to_state=Status.ACCEPTED,
-            data={"from_county": old_county.pk, "to_county": to_county.pk},
-        )
+        moved = {"from_county": old_county.pk, "to_county": to_county.pk}
         record_event(
             actor=officer, action="candidate_county_change", obj=candidate,
-            data={"from_county": old_county.pk, "to_county": to_county.pk, "transfer": application.number},
+            data={**moved, "transfer": application.number},
         )
-        send_candidate_message(
-            candidate=candidate,
+        application.to_county = to_county
+        return _decide(
+            application, candidate=candidate, officer=officer, step="destination", to_state=Status.ACCEPTED,
+            now=now or timezone.now(), action="transfer_accept", extra_fields=["to_county"], data=moved,
             title="省内转考：已转入",
             body=f"{application.to_city.name}招考办已同意您的转入申请（{application.number}），"
                  f"您的报名区县已变更为{to_county.full_name}，准考证号不变。",
-            link=_details_link(application),
         )
-    return application
 
 
 def refuse_acceptance(*, officer, application, remark, now=None):
     """不同意转入, with the reason the candidate will read."""
-    now = now or timezone.now()
     remark = _clean_remark(remark, required=True)
     with transaction.atomic():
         candidate, application = _lock_for_decision(
             application.pk, Status.PENDING_DESTINATION, allowed=may_decide_destination, officer=officer
         )
-        application.status = Status.REJECTED_BY_DESTINATION
-        application.remark = remark
-        application.destination_decided_at = now
-        application.destination_decided_by = officer
-        application.save(update_fields=[
-            "status", "remark", "destination_decided_at", "destination_decided_by", "updated_at",
-        ])
-        record_event(
-            actor=officer, action="transfer_refuse_acceptance", obj=application,
-            from_state=Status.PENDING_DESTINATION, to_state=Status.REJECTED_BY_DESTINATION, reason=remark,
-        )
-        send_candidate_message(
-            candidate=candidate,
+        return _decide(
+            application, candidate=candidate, officer=officer, step="destination",
+            to_state=Status.REJECTED_BY_DESTINATION, now=now or timezone.now(),
+            action="transfer_refuse_acceptance", remark=remark,
             title="省内转考：转入市未同意转入",
             body=f"{application.to_city.name}招考办未同意您的转入申请（{application.number}）。原因：{remark}",
-            link=_details_link(application),
         )
-    return application
 
 
 def destination_counties(application):
