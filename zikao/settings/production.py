@@ -1,5 +1,7 @@
 """Production: PostgreSQL, Redis, Celery workers, gunicorn behind a TLS proxy."""
 
+import importlib.util
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -31,6 +33,29 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Uploads when several app servers and Celery workers run (docs/deployment.md): either
+# MEDIA_ROOT / PRIVATE_MEDIA_ROOT on one shared mount, or an S3-compatible store here.
+if env("S3_BUCKET"):
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured("S3_BUCKET is set but django-storages is not installed: pip install 'django-storages[s3]'.")
+    _s3 = {
+        "bucket_name": env("S3_BUCKET"),
+        "endpoint_url": env("S3_ENDPOINT_URL"),  # MinIO, OSS, OBS, COS …; empty for AWS
+        "region_name": env("S3_REGION"),
+        "access_key": env("S3_ACCESS_KEY_ID"),
+        "secret_key": env("S3_SECRET_ACCESS_KEY"),
+        "file_overwrite": False,
+        "default_acl": None,  # the bucket's policy decides: only public/ may be readable
+    }
+    STORAGES["default"] = {  # notice attachments (表格下载): public/, plain URLs
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "public", "querystring_auth": False},
+    }
+    STORAGES["private"] = {  # identity photos: private/, read only through the access-checked view
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "private"},
+    }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
