@@ -198,7 +198,10 @@ def test_keepalive_is_post_only_and_needs_a_session(client, login_post, approved
     assert "no-store" in response["Cache-Control"]
 
 
-def test_session_ends_after_30_idle_minutes_and_keepalive_extends_it(client, login_post, approved):
+def test_session_ends_after_30_idle_minutes_and_keepalive_extends_it(client, login_post, approved, settings):
+    # Database sessions, whose expiry follows Django's (travelled) clock; Redis
+    # enforces the same age with its own clock (the test below).
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     start = timezone.now()
     with time_machine.travel(start, tick=False) as traveller:
         login_post(approved.id_number)
@@ -210,6 +213,24 @@ def test_session_ends_after_30_idle_minutes_and_keepalive_extends_it(client, log
         response = client.get(reverse("center"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.redis
+def test_redis_sessions_expire_after_30_idle_minutes_and_keepalive_renews_them(client, login_post, approved, settings):
+    from django.core.cache import cache
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    login_post(approved.id_number)
+    key = "django.contrib.sessions.cache" + client.session.session_key
+    redis = cache.client.get_client()
+    ttl_after_sign_in = redis.ttl(cache.make_key(key))
+    assert 25 * 60 < ttl_after_sign_in <= 30 * 60
+    redis.expire(cache.make_key(key), 60)  # as if 29 idle minutes had passed
+    assert client.post(reverse("session_keepalive")).status_code == 204
+    assert redis.ttl(cache.make_key(key)) > 25 * 60
+    redis.delete(cache.make_key(key))  # Redis let the idle session expire
+    response = client.get(reverse("center"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_login_page_sends_no_store(client):
