@@ -6,7 +6,7 @@ import hmac
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 
-from candidates.models import Candidate
+from candidates.models import Candidate, User
 from zikao.idnumbers import normalize_id_number
 
 
@@ -57,6 +57,12 @@ class CandidateBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        # The user and their candidate profile (county, city) in one query: every candidate
+        # page needs both (candidate_required), which saves a query per page (issue 6).
+        user = User.objects.select_related("candidate__county__city").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     @staticmethod
     def _dummy_hash(password):

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 
-from candidates.models import Candidate
+from candidates.models import Candidate, User
 
 
 def candidate_required(view):
@@ -20,7 +20,10 @@ def candidate_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
-            request.candidate = Candidate.objects.select_related("county__city", "user").get(user=request.user)
+            if User.candidate.is_cached(request.user):  # loaded with the user (CandidateBackend.get_user)
+                request.candidate = request.user.candidate
+            else:
+                request.candidate = Candidate.objects.select_related("county__city", "user").get(user=request.user)
         except Candidate.DoesNotExist:
             return redirect("admin:index") if request.user.is_staff else redirect("home")
         return view(request, *args, **kwargs)
