@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 def stale_after():
     """A check run older than this is presumed dead (its worker was killed or lost)."""
-    return timedelta(minutes=getattr(settings, "IDENTITY_STALE_CHECK_MINUTES", 5))
+    return timedelta(minutes=settings.IDENTITY_STALE_CHECK_MINUTES)
 
 
 @shared_task(name="identity.tasks.run_identity_checks", acks_late=True)

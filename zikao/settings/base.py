@@ -209,6 +209,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# A submission still 检查中 this long after its check started is re-queued
+# (a worker died mid-check); see identity.tasks.requeue_stale_submissions.
+IDENTITY_STALE_CHECK_MINUTES = int(env("IDENTITY_STALE_CHECK_MINUTES", "5"))
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-identity-checks": {
         "task": "identity.tasks.requeue_stale_submissions",
