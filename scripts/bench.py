@@ -56,6 +56,7 @@ RESULTS_END = "<!-- bench:results:end -->"
 CANDIDATES = 10_000
 PBKDF2_CANDIDATES = 200
 RUSH_THINK = (0.5, 1.5)  # seconds between a rush candidate's pages (uniform)
+RUSH_ARRIVAL_SECONDS = 50  # the 1,000 arrive within 50 s: with ~6 s of pages each, all done within 60 s
 
 
 @dataclass
@@ -74,10 +75,11 @@ class Scenario:
     results: dict = field(default_factory=dict)
 
 
-def scenarios(quick):
+def scenarios(quick, rush_users=None, rush_arrivals=RUSH_ARRIVAL_SECONDS):
     d, w = (5, 2) if quick else (30, 8)
-    rush_users = 200 if quick else 1000
-    rush_spawn = 1000 / 45  # the 1,000 candidates arrive within 45 s, then finish their pages
+    rush_users = rush_users or (200 if quick else 1000)
+    # Arrivals at the rate of 1,000 candidates in RUSH_ARRIVAL_SECONDS, then they finish their pages.
+    rush_spawn = 1000 / rush_arrivals
     return [
         Scenario("baseline", "baseline: bare view", "BaselineUser", "baseline", 32, 32, w, d),
         Scenario("baseline_session", "baseline, signed in", "BaselineSignedInUser", "baseline", 32, 32, w, d),
@@ -265,7 +267,7 @@ def django_setup(env):
     django.setup()
 
 
-def prepare_database(quick, data_dir):
+def prepare_database(rush_count, data_dir):
     """Migrate, collect static, seed; returns the pools the locust users draw from."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -303,8 +305,7 @@ def prepare_database(quick, data_dir):
         # Half the candidates sign in with the ticket number, half with the ID number.
         return logins[user_id] if position % 2 else id_numbers[user_id]
 
-    rush_count = 200 if quick else 1000
-    rush_ids = argon2_ids[:rush_count]
+    rush_ids = argon2_ids[:min(rush_count, 2000)]
     center_ids = argon2_ids[1000:1200]
     signin_ids = argon2_ids[1000:2000]
     submit_ids = argon2_ids[2000:]
@@ -330,7 +331,7 @@ def prepare_database(quick, data_dir):
         "submit_sessions": [[key, destination[pk]] for key, pk in zip(submit_keys, submit_ids, strict=True)],
         "submit_user_ids": submit_ids,
         "rush_logins": [login_of(i, pk) for i, pk in enumerate(rush_ids)],
-        "rush_target": rush_count,
+        "rush_target": max(rush_count, 1),
         "rush_think": list(RUSH_THINK),
     }
 
@@ -681,11 +682,17 @@ def main():
                         help="write the results into docs/benchmarks.md (default for full runs)")
     parser.add_argument("--no-write", dest="write", action="store_false")
     parser.add_argument("--only", default="", help="comma-separated scenario keys (baseline is always run)")
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "2")))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", "8")))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "5")))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", "1")))
     parser.add_argument("--keep", action="store_true", help="keep the database and the raw records (debugging)")
+    parser.add_argument("--verbose", action="store_true", help="also print every request of every scenario")
+    parser.add_argument("--rush-users", type=int, help="candidates in the rush (default 1,000; 200 with --quick)")
+    parser.add_argument("--rush-arrivals", type=float, default=RUSH_ARRIVAL_SECONDS,
+                        help="seconds over which 1,000 rush candidates would arrive (sets the arrival rate)")
     args = parser.parse_args()
     write = (not args.quick) if args.write is None else args.write
+    worker_class = os.environ.get("BENCH_WORKER_CLASS", "sync" if args.threads == 1 else "gthread")
+    os.environ["BENCH_WORKER_CLASS"] = worker_class
     overall = time.perf_counter()
 
     subprocess.run([str(ROOT / "scripts" / "ensure-services.sh")], cwd=ROOT, check=True,
@@ -715,7 +722,7 @@ def main():
         "PYTHONUNBUFFERED": "1",
     }
     wanted = {"baseline", *filter(None, args.only.split(","))} if args.only else None
-    plan = [s for s in scenarios(args.quick) if wanted is None or s.key in wanted]
+    plan = [s for s in scenarios(args.quick, args.rush_users, args.rush_arrivals) if wanted is None or s.key in wanted]
     by_key = {s.key: s for s in plan}
     server = None
     queries, checks = {}, {}
@@ -724,7 +731,7 @@ def main():
         pg_admin(f'CREATE DATABASE "{db_name}"')
         log(f"database {db_name}; work files in {work}")
         django_setup(env)
-        data = prepare_database(args.quick, work)
+        data = prepare_database(by_key["rush"].users if "rush" in by_key else 0, work)
         data.update({"database_url": env["DATABASE_URL"], "redis_url": REDIS_BASE_URL, "key_prefix": redis_prefix})
         queries = count_queries()
         log("queries per request: " + ", ".join(f"{k} {v}" for k, v in queries.items()))
@@ -735,7 +742,7 @@ def main():
 
         server = Server(env, free_port(), args.workers, args.threads, work / "gunicorn.log")
         server.start()
-        log(f"gunicorn {args.workers} workers × {args.threads} threads at {server.url}")
+        log(f"gunicorn {worker_class}, {args.workers} workers × {args.threads} thread(s) at {server.url}")
         warm_up(server.url)
         for scenario in plan:
             if scenario.key == "pdf":
@@ -790,7 +797,7 @@ def main():
         f"- **Date** {facts['date']} · **machine** {facts['cores']} cores ({facts['cpu']}), "
         f"{facts['memory_gib']} GiB RAM, Linux {facts['kernel']}, Python {facts['python']} · "
         f"**commit** {facts['commit']} · load average before the run {facts['load_before']}",
-        f"- gunicorn {args.workers} workers × {args.threads} threads (gthread), zikao.settings.production, "
+        f"- gunicorn {worker_class} workers: {args.workers} × {args.threads} thread(s), zikao.settings.production, "
         f"PostgreSQL and Redis on the same machine; Locust {'--quick' if args.quick else 'full'} run, "
         f"{'6' if args.quick else '30'} s measured per scenario after a warm-up.",
         f"- Applications in the database after the run: {checks.get('applications', '–'):,} with "
@@ -800,11 +807,15 @@ def main():
     ]
     if rush is not None and rush.results.get("journeys"):
         j = rush.results["journeys"]
+        cpu = rush.results.get("cpu", {})
+        per_journey = {k: cpu.get(k, 0) / 100 * psutil.cpu_count() * j["wall"] / max(j["count"], 1) * 1000
+                       for k in ("server", "postgres", "client")}
         notes.append(
             f"- Rush: {j['count']:,} candidates arrived over {rush.users / rush.spawn_rate:.0f} s, "
             f"{j['ok']:,} completed every page; first request to last response {j['wall']:.1f} s; "
-            f"median journey {j['median_journey']:.1f} s including {RUSH_THINK[0]}–{RUSH_THINK[1]} s "
-            "of thinking between pages."
+            f"median journey {j['median_journey']:.1f} s, of which five pauses of {RUSH_THINK[0]}–{RUSH_THINK[1]} s "
+            f"(typing, reading). CPU per journey (8 requests): server {per_journey['server']:.0f} ms, "
+            f"PostgreSQL {per_journey['postgres']:.0f} ms, load generator {per_journey['client']:.0f} ms."
         )
     report = "\n".join([
         table, "", *notes, "",
@@ -814,6 +825,9 @@ def main():
     print(table)
     print()
     print("\n".join(notes))
+    if args.verbose:
+        print()
+        print(details)
     log(f"finished in {time.perf_counter() - overall:.0f} s")
     if write:
         write_docs(report)
