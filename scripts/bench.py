@@ -209,18 +209,16 @@ class CpuSampler(threading.Thread):
                 pass
         return sum(seen.values())
 
-    @staticmethod
-    def _named_seconds():
-        totals = {"postgres": 0.0, "redis": 0.0}
+    def _named_seconds(self):
+        """CPU seconds of every PostgreSQL and Redis process seen so far (exited ones included)."""
         for proc in psutil.process_iter(["name", "cpu_times"]):
             name, times = proc.info["name"] or "", proc.info["cpu_times"]
             if times is None:
                 continue
-            if name.startswith("postgres"):
-                totals["postgres"] += times.user + times.system
-            elif name.startswith("redis-server"):
-                totals["redis"] += times.user + times.system
-        return totals
+            group = "postgres" if name.startswith("postgres") else "redis" if name.startswith("redis-server") else None
+            if group:
+                self._seen.setdefault(group, {})[proc.pid] = times.user + times.system
+        return {group: sum(self._seen.get(group, {}).values()) for group in ("postgres", "redis")}
 
     def sample(self):
         machine = psutil.cpu_times()
@@ -799,7 +797,7 @@ def main():
         f"**commit** {facts['commit']} · load average before the run {facts['load_before']}",
         f"- gunicorn {worker_class} workers: {args.workers} × {args.threads} thread(s), zikao.settings.production, "
         f"PostgreSQL and Redis on the same machine; Locust {'--quick' if args.quick else 'full'} run, "
-        f"{'6' if args.quick else '30'} s measured per scenario after a warm-up.",
+        f"{plan[0].duration} s measured per scenario after {plan[0].warmup} s of warm-up.",
         f"- Applications in the database after the run: {checks.get('applications', '–'):,} with "
         f"{checks.get('distinct_numbers', '–'):,} distinct numbers; duplicate applications: "
         f"**{checks.get('duplicates', '–')}**. Server errors logged (500s, tracebacks): **{server_errors}**. "
