@@ -4,42 +4,19 @@ Run with DATABASE_URL=postgres://…; skipped (with the reason) on SQLite, whose
 single writer would make these tests prove nothing.
 """
 
-import threading
 
 import pytest
-from django.db import connection
 
 from candidates.models import OfficerScope
 from identity import services
 from identity.models import IdentitySubmission, TicketSequence
+from tests.concurrency import run_together
 from tests.factories import CandidateFactory, OfficerFactory, county
 from tests.identity.helpers import photo_set
 from zikao.models import AuditEvent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 Status = IdentitySubmission.Status
-
-
-def run_together(count, work):
-    """Start ``count`` threads at the same instant; return what each returned (or raised)."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def runner(index):
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 — reported by the assertions below
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def in_review(candidate):

@@ -5,42 +5,19 @@ single writer would make these tests prove nothing.
 """
 
 import re
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from candidates.models import OfficerScope
+from tests.concurrency import run_together
 from tests.factories import BusinessWindowFactory, CandidateFactory, OfficerFactory, city, county
 from transfers import services
 from transfers.models import TransferApplication
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 APPLY = "/transfers/in-province/apply/"
-
-
-def run_together(count, work):
-    """Start ``count`` threads at the same instant; return what each returned (or raised)."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def runner(index):
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as error:  # noqa: BLE001 — reported by the assertions below
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def test_fifty_concurrent_submits_for_one_candidate_make_one_application():
