@@ -83,7 +83,7 @@ def scenarios(quick, rush_users=None, rush_arrivals=RUSH_ARRIVAL_SECONDS):
     return [
         Scenario("baseline", "baseline: bare view", "BaselineUser", "baseline", 32, 32, w, d),
         Scenario("baseline_session", "baseline, signed in", "BaselineSignedInUser", "baseline", 32, 32, w, d),
-        Scenario("signin_argon2", "sign-in, Argon2id m=19MiB t=2 p=1", "SignInArgon2User", "sign-in POST",
+        Scenario("signin_argon2", "sign-in, Argon2id m=7MiB t=5 p=1", "SignInArgon2User", "sign-in POST",
                  16, 16, w, d),
         Scenario("signin_pbkdf2", "sign-in, Django default PBKDF2 (1,000,000 it.)", "SignInPBKDF2User",
                  "sign-in POST", 16, 16, w, d, settings_module="settings_pbkdf2"),

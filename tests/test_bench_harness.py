@@ -69,7 +69,7 @@ def test_seeding_creates_approved_candidates_with_one_shared_argon2id_hash():
     passwords = set(User.objects.filter(pk__in=user_ids).values_list("password", flat=True))
     assert len(passwords) == 1
     encoded = passwords.pop()
-    assert encoded.startswith("argon2$argon2id$") and "m=19456,t=2,p=1" in encoded
+    assert encoded.startswith("argon2$argon2id$") and "m=7168,t=5,p=1" in encoded
     assert check_password(bench.BENCH_PASSWORD, encoded)
 
 

@@ -48,7 +48,7 @@ def test_stores_the_password_with_argon2id(monkeypatch, settings):
     settings.PASSWORD_HASHERS = ["zikao.hashers.PortalArgon2PasswordHasher"]
     create("zhao", "--province", monkeypatch=monkeypatch)
     encoded = User.objects.get(username="zhao").password
-    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert encoded.startswith("argon2$argon2id$v=19$m=7168,t=5,p=1$")
     assert identify_hasher(encoded).algorithm == "argon2"
 
 

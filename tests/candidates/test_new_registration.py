@@ -196,7 +196,7 @@ def test_registration_signs_in_and_sends_to_photo_upload(client, captcha):
 def test_password_is_stored_with_argon2id_at_owasp_minimum(client, captcha):
     client.post(reverse("register_new"), form_data(captcha))
     encoded = Candidate.objects.get(id_number=ID_MALE).user.password
-    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert encoded.startswith("argon2$argon2id$v=19$m=7168,t=5,p=1$")
 
 
 def _service_kwargs(**overrides):
