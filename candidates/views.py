@@ -103,7 +103,7 @@ def logout_view(request):
 @never_cache
 @require_POST
 def session_keepalive(request):
-    """继续 in the idle warning: any request refreshes the session (SESSION_SAVE_EVERY_REQUEST)."""
+    """继续 in the idle warning: saves the session now, restarting its full idle timeout."""
     if not request.user.is_authenticated:
         # 401, not a redirect to the login page: the script must know the session is gone.
         return HttpResponse(status=401)

@@ -215,6 +215,31 @@ def test_session_ends_after_30_idle_minutes_and_keepalive_extends_it(client, log
     assert response["Location"].startswith(reverse("login"))
 
 
+def test_pages_extend_the_session_at_most_once_a_minute(client, login_post, approved, settings):
+    from django.contrib.sessions.models import Session
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        login_post(approved.id_number)
+        session = Session.objects.get(session_key=client.session.session_key)
+        signed_in_until = session.expire_date
+        traveller.shift(40)
+        assert client.get(reverse("center")).status_code == 200
+        session.refresh_from_db()
+        assert session.expire_date == signed_in_until  # not written again within the minute
+        traveller.shift(30)
+        assert client.get(reverse("center")).status_code == 200
+        session.refresh_from_db()
+        assert session.expire_date == start + timezone.timedelta(seconds=70 + 30 * 60)
+
+
+def test_idle_warning_counts_from_the_shortest_possible_session(client, login_post, approved):
+    login_post(approved.id_number)
+    # Extended at most once a minute: a session may end 29 minutes after the last page.
+    assert 'data-idle-seconds="1740"' in client.get(reverse("center")).content.decode()
+
+
 @pytest.mark.redis
 def test_redis_sessions_expire_after_30_idle_minutes_and_keepalive_renews_them(client, login_post, approved, settings):
     from django.core.cache import cache

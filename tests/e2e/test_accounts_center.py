@@ -86,7 +86,7 @@ def test_idle_warning_appears_and_continue_keeps_what_was_typed(phone_page, live
     page = phone_page
     sign_in(page, live_server, candidate.id_number)
     page.get_by_role("link", name="修改个人信息").click()
-    assert page.locator("body").get_attribute("data-idle-seconds") == "1800"
+    assert page.locator("body").get_attribute("data-idle-seconds") == "1740"
     assert page.locator("body").get_attribute("data-idle-warning-seconds") == "120"
     page.get_by_label("电子邮箱").fill("typed.but.not.saved@example.com")
     warning = page.locator("#idle-warning")
