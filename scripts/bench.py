@@ -344,7 +344,14 @@ def add_past_windows(now):
             opens = now - datetime.timedelta(days=30 * months_ago)
             windows.append(BusinessWindow(kind=kind, title=f"往期{BusinessWindow.Kind(kind).label}",
                                           opens_at=opens, closes_at=opens + datetime.timedelta(days=10)))
-    BusinessWindow.objects.bulk_create(windows)
+    BusinessWindow.objects.bulk_create(windows)  # bulk_create sends no signals:
+    forget_windows()  # drop what the centre may have cached of the windows
+
+
+def forget_windows():
+    from zikao.selectors import forget_windows
+
+    forget_windows()
 
 
 def count_queries():
@@ -380,11 +387,15 @@ def count_queries():
     assert response.status_code == 302, f"probe sign-in failed: {response.status_code}"
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(get_user_model().objects.get(pk=probe_ids[0]), backend=bench.CANDIDATE_BACKEND)
+    # Both counts with the windows block not cached (its worst case), then once with it cached.
+    forget_windows()
     counts["personal centre (0 messages)"], _ = queries(client, "get", "/center/")
     CandidateMessage.objects.bulk_create(
         [CandidateMessage(candidate=probe, title=f"消息{i}", body="基准测试") for i in range(50)]
     )
+    forget_windows()
     counts["personal centre"], _ = queries(client, "get", "/center/")
+    counts["personal centre (windows cached)"], _ = queries(client, "get", "/center/")
     counts["transfer form"], response = queries(client, "get", "/transfers/in-province/apply/")
     page = response.content.decode()
     form = {
@@ -599,7 +610,8 @@ def verdicts(by_key, queries, checks, rush_users):
         signed_in = m("center").get("rps", 0) / (m("baseline_session").get("rps") or float("nan"))
         out["center"] = (f"≥ 0.5× baseline, queries constant: {ratio:.2f}× ({signed_in:.2f}× signed-in baseline), "
                          f"{queries.get('personal centre (0 messages)')} queries with 0 and 50 messages "
-                         f"→ {queries.get('personal centre')}",
+                         f"→ {queries.get('personal centre')} "
+                         f"({queries.get('personal centre (windows cached)')} with the windows cached)",
                          ratio >= 0.5 and constant and m("center").get("errors", 1) == 0)
     if "submit" in by_key:
         sub = m("submit")

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db import transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 def ensure_reference_data(sender, using="default", **kwargs):
@@ -11,6 +12,13 @@ def ensure_reference_data(sender, using="default", **kwargs):
     load_divisions(City, County, RegistrationPoint)
 
 
+def windows_changed(sender, using="default", **kwargs):
+    """A business window was saved or deleted: cached views of the windows are out of date."""
+    from zikao.selectors import forget_windows
+
+    transaction.on_commit(forget_windows, using=using)
+
+
 class ZikaoConfig(AppConfig):
     name = "zikao"
     verbose_name = "自考平台"
@@ -18,3 +26,6 @@ class ZikaoConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_reference_data, sender=self, dispatch_uid="zikao.ensure_reference_data")
+        window = self.get_model("BusinessWindow")
+        post_save.connect(windows_changed, sender=window, dispatch_uid="zikao.windows_saved")
+        post_delete.connect(windows_changed, sender=window, dispatch_uid="zikao.windows_deleted")

@@ -1,5 +1,8 @@
 """Reads of reference data, notices and business windows."""
 
+from uuid import uuid4
+
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -16,15 +19,20 @@ def current_window(kind, *, now=None):
     )
 
 
-def windows_by_kind(*, now=None):
+def all_windows():
+    """Every business window, oldest first (one query)."""
+    return list(BusinessWindow.objects.order_by("opens_at"))
+
+
+def windows_by_kind(*, now=None, windows=None):
     """For each kind, the window a candidate should see: the open one, else the
     next to open, else the last closed; None when there has never been one.
 
-    One query whatever the number of windows: it is run on every personal-centre view.
+    One query whatever the number of windows (none when ``windows`` is given).
     """
     now = now or timezone.now()
     chosen = {}
-    for window in BusinessWindow.objects.order_by("opens_at"):
+    for window in all_windows() if windows is None else windows:
         best = chosen.get(window.kind)
         chosen[window.kind] = _prefer(best, window, now)
     return {kind: chosen.get(kind) for kind, _label in BusinessWindow.Kind.choices}
@@ -40,6 +48,37 @@ def _prefer(best, window, now):
     if rank_new == 1:  # the soonest upcoming
         return window if window.opens_at < best.opens_at else best
     return window if window.opens_at > best.opens_at else best  # the latest open/closed
+
+
+def next_window_change(windows, *, now=None):
+    """When the first of ``windows`` opens or closes after ``now`` (None: never)."""
+    now = now or timezone.now()
+    return min((moment for w in windows for moment in (w.opens_at, w.closes_at) if moment > now), default=None)
+
+
+WINDOWS_GENERATION_KEY = "business-windows:generation"
+
+
+def windows_generation():
+    """A token that changes whenever a business window is saved or deleted.
+
+    Pages that cache what they show of the windows put it in their cache keys
+    (zikao.apps connects the change signals to ``forget_windows``).
+    """
+    token = cache.get(WINDOWS_GENERATION_KEY)
+    if token is None:
+        cache.add(WINDOWS_GENERATION_KEY, uuid4().hex, timeout=None)
+        token = cache.get(WINDOWS_GENERATION_KEY)
+    return token
+
+
+def forget_windows(**kwargs):
+    """Start a new generation: every cached view of the windows is out of date.
+
+    Called once the change is committed, so that no request can cache the old
+    rows under the new token.
+    """
+    cache.set(WINDOWS_GENERATION_KEY, uuid4().hex, timeout=None)
 
 
 def published_notices(category=None, *, now=None):

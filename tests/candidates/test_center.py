@@ -214,3 +214,33 @@ def test_edit_rules(client, signed_in):
     assert 'value="1234"' in page
     signed_in.refresh_from_db()
     assert signed_in.mobile != "1234"
+
+
+def test_windows_are_rendered_once_and_shared_by_every_candidate(client, signed_in, django_assert_num_queries):
+    BusinessWindowFactory(kind=Kind.IN_PROVINCE_TRANSFER, title="2026年上半年省内转考")
+    first = count_queries(client)
+    other = CandidateFactory(approved=True)
+    client.force_login(other.user)
+    assert count_queries(client) == first - 1  # no windows query: the block comes from the cache
+    assert "2026年上半年省内转考" in card(client.get(reverse("center")).content.decode(), Kind.IN_PROVINCE_TRANSFER)
+
+
+def test_an_operator_opening_or_closing_a_window_shows_at_once(client, signed_in, django_capture_on_commit_callbacks):
+    from zikao import services
+
+    assert "未开放" in card(client.get(reverse("center")).content.decode(), Kind.IN_PROVINCE_TRANSFER)  # cached
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        window = services.open_window(kind=Kind.IN_PROVINCE_TRANSFER, opens_at=now - datetime.timedelta(hours=1),
+                                      closes_at=now + datetime.timedelta(days=5), actor_label="operator")
+    page = client.get(reverse("center")).content.decode()
+    assert "进行中" in card(page, Kind.IN_PROVINCE_TRANSFER)
+    assert f'href="{reverse("transfer_apply")}"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_window(window_id=window.pk, actor_label="operator")
+    page = client.get(reverse("center")).content.decode()
+    assert "已结束" in card(page, Kind.IN_PROVINCE_TRANSFER)
+    assert f'href="{reverse("transfer_apply")}"' not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        window.delete()
+    assert "未开放" in card(client.get(reverse("center")).content.decode(), Kind.IN_PROVINCE_TRANSFER)
