@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -120,11 +121,13 @@ def check_destination(*, candidate, to_city):
 def _next_number(now):
     """SNZK + YYYYMMDD + 5-digit sequence of that day (Asia/Shanghai), under a row lock."""
     day = timezone.localdate(now)
-    DailyNumberCounter.objects.bulk_create([DailyNumberCounter(day=day, last=0)], ignore_conflicts=True)
-    counter = DailyNumberCounter.objects.select_for_update().get(day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{NUMBER_PREFIX}{day:%Y%m%d}{counter.last:05d}"
+    counter = DailyNumberCounter.objects.filter(day=day)
+    # The UPDATE locks the day's row until the transaction ends: two statements, not three.
+    if not counter.update(last=F("last") + 1):  # the day's first number
+        DailyNumberCounter.objects.bulk_create([DailyNumberCounter(day=day, last=0)], ignore_conflicts=True)
+        counter.update(last=F("last") + 1)
+    last = counter.values_list("last", flat=True).get()
+    return f"{NUMBER_PREFIX}{day:%Y%m%d}{last:05d}"
 
 
 def new_form_token():
@@ -149,7 +152,9 @@ def submit_transfer(*, candidate, to_city, token, window_id=None, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         # Serialises every submission of this candidate (double clicks, two tabs).
-        candidate = Candidate.objects.select_for_update(of=("self",)).select_related("county__city").get(pk=candidate.pk)
+        candidate = (
+            Candidate.objects.select_for_update(of=("self",)).select_related("county__city", "user").get(pk=candidate.pk)
+        )
 
         earlier = TransferApplication.objects.filter(idempotency_token=token).first()
         if earlier is not None:
