@@ -186,6 +186,7 @@ CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 CAPTCHA_TIMEOUT = 5  # minutes
 CAPTCHA_IMAGE_SIZE = (100, 38)
 CAPTCHA_FONT_SIZE = 28
+CAPTCHA_NOISE_FUNCTIONS = ("captcha.helpers.noise_arcs", "candidates.captcha.noise_dots")
 CAPTCHA_TEST_MODE = False
 
 # django-axes: lock the account *from one address*; an exam centre shares an
