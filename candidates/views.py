@@ -12,14 +12,12 @@ from axes.models import AccessAttempt
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -37,8 +35,9 @@ from candidates.forms import (
     ProfileForm,
 )
 from candidates.models import Candidate, EnrolledRecord
+from zikao.blocks import cached_block
 from zikao.models import County
-from zikao.selectors import all_windows, next_window_change, windows_generation
+from zikao.selectors import all_windows, next_window_change
 
 CANDIDATE_BACKEND = "candidates.backends.CandidateBackend"
 TOO_MANY = "操作过于频繁，请 {minutes} 分钟后再试。"
@@ -334,30 +333,19 @@ def _query_centre():
     ]
 
 
-WINDOWS_BLOCK_SECONDS = 300
-
-
 def _windows_block(now):
-    """快捷入口 and 查询中心, the same for every candidate, so rendered once and shared.
+    """快捷入口 and 查询中心: the same for every candidate, so rendered once and shared
+    (zikao.blocks). This and the session write were most of the centre's cost under load."""
 
-    Cached under the windows' generation (saving or deleting a window starts a
-    new one) until the next moment a window opens or closes, five minutes at
-    most. This and the session write were most of the centre's cost under load
-    (docs/benchmarks.md).
-    """
-    key = f"center:windows:{windows_generation()}"
-    cached = cache.get(key)
-    if cached is not None and (cached["until"] is None or now < cached["until"]):
-        return mark_safe(cached["html"])  # noqa: S308 - rendered by render_to_string below
-    windows = all_windows()
-    html = render_to_string("candidates/_center_windows.html", {
-        "windows": selectors.business_windows(now=now, windows=windows),
-        "query_links": _query_centre(),
-    })
-    until = next_window_change(windows, now=now)
-    seconds = WINDOWS_BLOCK_SECONDS if until is None else math.ceil((until - now).total_seconds())
-    cache.set(key, {"html": str(html), "until": until}, min(max(seconds, 1), WINDOWS_BLOCK_SECONDS))
-    return html
+    def render():
+        windows = all_windows()
+        html = render_to_string("candidates/_center_windows.html", {
+            "windows": selectors.business_windows(now=now, windows=windows),
+            "query_links": _query_centre(),
+        })
+        return html, next_window_change(windows, now=now)
+
+    return cached_block("windows", render, now=now)
 
 
 @approved_candidate_required

@@ -351,9 +351,9 @@ def add_past_windows(now):
 
 
 def forget_windows():
-    from zikao.selectors import forget_windows
+    from zikao.blocks import forget
 
-    forget_windows()
+    forget("windows")
 
 
 def count_queries():

@@ -12,11 +12,15 @@ def ensure_reference_data(sender, using="default", **kwargs):
     load_divisions(City, County, RegistrationPoint)
 
 
-def windows_changed(sender, using="default", **kwargs):
-    """A business window was saved or deleted: cached views of the windows are out of date."""
-    from zikao.selectors import forget_windows
+BLOCKS = {"BusinessWindow": "windows", "Notice": "notices"}
 
-    transaction.on_commit(forget_windows, using=using)
+
+def rows_changed(sender, using="default", **kwargs):
+    """A window or a notice was saved or deleted: the pages' cached blocks of them are out of date."""
+    from zikao.blocks import forget
+
+    name = BLOCKS[sender.__name__]
+    transaction.on_commit(lambda: forget(name), using=using)
 
 
 class ZikaoConfig(AppConfig):
@@ -26,6 +30,6 @@ class ZikaoConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(ensure_reference_data, sender=self, dispatch_uid="zikao.ensure_reference_data")
-        window = self.get_model("BusinessWindow")
-        post_save.connect(windows_changed, sender=window, dispatch_uid="zikao.windows_saved")
-        post_delete.connect(windows_changed, sender=window, dispatch_uid="zikao.windows_deleted")
+        for model in BLOCKS:
+            post_save.connect(rows_changed, sender=self.get_model(model), dispatch_uid=f"zikao.{model}.saved")
+            post_delete.connect(rows_changed, sender=self.get_model(model), dispatch_uid=f"zikao.{model}.deleted")

@@ -1,8 +1,5 @@
 """Reads of reference data, notices and business windows."""
 
-from uuid import uuid4
-
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -56,29 +53,10 @@ def next_window_change(windows, *, now=None):
     return min((moment for w in windows for moment in (w.opens_at, w.closes_at) if moment > now), default=None)
 
 
-WINDOWS_GENERATION_KEY = "business-windows:generation"
-
-
-def windows_generation():
-    """A token that changes whenever a business window is saved or deleted.
-
-    Pages that cache what they show of the windows put it in their cache keys
-    (zikao.apps connects the change signals to ``forget_windows``).
-    """
-    token = cache.get(WINDOWS_GENERATION_KEY)
-    if token is None:
-        cache.add(WINDOWS_GENERATION_KEY, uuid4().hex, timeout=None)
-        token = cache.get(WINDOWS_GENERATION_KEY)
-    return token
-
-
-def forget_windows(**kwargs):
-    """Start a new generation: every cached view of the windows is out of date.
-
-    Called once the change is committed, so that no request can cache the old
-    rows under the new token.
-    """
-    cache.set(WINDOWS_GENERATION_KEY, uuid4().hex, timeout=None)
+def next_publication(*, now=None):
+    """When the next notice written for later is published (None: none is)."""
+    notices = Notice.objects.filter(published_at__gt=now or timezone.now())
+    return notices.order_by("published_at").values_list("published_at", flat=True).first()
 
 
 def published_notices(category=None, *, now=None):

@@ -2,11 +2,14 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from candidates.forms import LoginForm
 from zikao import selectors
+from zikao.blocks import cached_block
 from zikao.content import render_notice_body
 from zikao.models import Notice
 
@@ -25,13 +28,25 @@ PENDING_PAGES = {
 }
 
 
+def _notices_block(now):
+    """重要提示 and 自考资讯: the same for every visitor, so rendered once and shared (zikao.blocks).
+    On the morning a window opens, candidates reload the home page until it does."""
+
+    def render():
+        html = render_to_string("zikao/_home_notices.html", {
+            "important": selectors.published_notices(Notice.Category.IMPORTANT, now=now)[:HOME_LIST_LENGTH],
+            "news": selectors.published_notices(Notice.Category.NEWS, now=now)[:HOME_LIST_LENGTH - 1],
+        })
+        return html, selectors.next_publication(now=now)
+
+    return cached_block("notices", render, now=now)
+
+
 def home(request):
-    context = {
-        "important": selectors.published_notices(Notice.Category.IMPORTANT)[:HOME_LIST_LENGTH],
-        "news": selectors.published_notices(Notice.Category.NEWS)[:HOME_LIST_LENGTH - 1],
+    return render(request, "zikao/home.html", {
+        "notices_block": _notices_block(timezone.now()),
         "login_form": LoginForm(request),
-    }
-    return render(request, "zikao/home.html", context)
+    })
 
 
 def notice_list(request):

@@ -103,3 +103,46 @@ def test_pending_pages_say_so_plainly(client):
     page = client.get(reverse("pending_page", args=["consulting"])).content.decode()
     assert "尚未开通" in page
     assert client.get(reverse("pending_page", args=["no-such-page"])).status_code == 404
+
+
+def home_text(client):
+    return client.get(reverse("home")).content.decode()
+
+
+def count_home_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("home"))
+    return len(queries)
+
+
+def test_home_notices_are_rendered_once_and_shared(client):
+    NoticeFactory(category=Notice.Category.IMPORTANT, title="考试安排通知")
+    first = count_home_queries(client)
+    assert count_home_queries(client) < first  # the notice lists come from the cache
+    assert "考试安排通知" in home_text(client)
+
+
+def test_a_published_or_withdrawn_notice_shows_on_the_home_page_at_once(client, django_capture_on_commit_callbacks):
+    assert "省内转考公告" not in home_text(client)  # cached from here on
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = NoticeFactory(category=Notice.Category.IMPORTANT, title="省内转考公告")
+    assert "省内转考公告" in home_text(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        notice.delete()
+    assert "省内转考公告" not in home_text(client)
+
+
+def test_a_notice_written_for_later_appears_on_the_home_page_at_its_time(client):
+    import time_machine
+
+    start = timezone.now()
+    NoticeFactory(category=Notice.Category.NEWS, title="成绩发布", published_at=start + datetime.timedelta(minutes=3))
+    with time_machine.travel(start, tick=False) as traveller:
+        assert "成绩发布" not in home_text(client)
+        traveller.shift(179)
+        assert "成绩发布" not in home_text(client)
+        traveller.shift(1)
+        assert "成绩发布" in home_text(client)

@@ -1,0 +1,54 @@
+"""Parts of pages that are the same for every visitor, rendered once and shared through the cache.
+
+The personal centre's 快捷入口 and 查询中心 and the home page's notice lists
+change only when an operator or an officer changes the rows behind them, or
+when a time written in those rows comes (a window opens or closes, a notice's
+publication time arrives). Each kind of block has a generation token; a
+committed save or delete of its rows replaces the token (zikao.apps connects
+the signals), so every cached copy is out of date at once, and no request can
+store the old rows under the new token. A copy also ends at the next moment
+its rows name, and after MAX_SECONDS in any case.
+"""
+
+import math
+from uuid import uuid4
+
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
+
+MAX_SECONDS = 300
+
+
+def _generation_key(name):
+    return f"blocks:{name}:generation"
+
+
+def generation(name):
+    """The current token of the ``name`` blocks."""
+    key = _generation_key(name)
+    token = cache.get(key)
+    if token is None:
+        cache.add(key, uuid4().hex, timeout=None)
+        token = cache.get(key)
+    return token
+
+
+def forget(name):
+    """Every cached ``name`` block is out of date (call once the change is committed)."""
+    cache.set(_generation_key(name), uuid4().hex, timeout=None)
+
+
+def cached_block(name, render, *, now):
+    """The HTML ``render()`` returns, from the cache while it is valid.
+
+    ``render`` returns ``(html, until)``: ``until`` is the next moment the
+    block would look different without any change to its rows, or None.
+    """
+    key = f"blocks:{name}:{generation(name)}"
+    cached = cache.get(key)
+    if cached is not None and (cached["until"] is None or now < cached["until"]):
+        return mark_safe(cached["html"])  # noqa: S308 - stored from render()'s template output below
+    html, until = render()
+    seconds = MAX_SECONDS if until is None else math.ceil((until - now).total_seconds())
+    cache.set(key, {"html": str(html), "until": until}, min(max(seconds, 1), MAX_SECONDS))
+    return html
