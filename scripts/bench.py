@@ -587,6 +587,7 @@ def analyse(scenario, out_dir, sampler):
         done = [j for j in journeys if j[2]]
         first = min(j[0] for j in journeys)
         result["journeys"] = {"count": len(journeys), "ok": len(done), "wall": max(j[1] for j in journeys) - first,
+                              "arrivals": max(j[0] for j in journeys) - first,
                               "median_journey": sorted(j[1] - j[0] for j in journeys)[len(journeys) // 2]}
     return result
 
@@ -823,7 +824,8 @@ def main():
         per_journey = {k: cpu.get(k, 0) / 100 * psutil.cpu_count() * j["wall"] / max(j["count"], 1) * 1000
                        for k in ("server", "postgres", "client")}
         notes.append(
-            f"- Rush: {j['count']:,} candidates arrived over {rush.users / rush.spawn_rate:.0f} s, "
+            f"- Rush: {j['count']:,} candidates arrived over {j['arrivals']:.1f} s (first to last journey "
+            f"start; the rate set was {rush.spawn_rate:g}/s), "
             f"{j['ok']:,} completed every page; first request to last response {j['wall']:.1f} s; "
             f"median journey {j['median_journey']:.1f} s, of which five pauses of {RUSH_THINK[0]}–{RUSH_THINK[1]} s "
             f"(typing, reading). CPU per journey (8 requests): server {per_journey['server']:.0f} ms, "

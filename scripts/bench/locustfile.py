@@ -403,7 +403,7 @@ class RushUser(PortalUser):
     def journey(self):
         login = claim("rush_logins", wrap=False)
         if login is None:
-            raise StopUser()
+            self.leave()
         started = time.time()
         ok = False
         try:
@@ -419,4 +419,11 @@ class RushUser(PortalUser):
             JOURNEYS.append((started, time.time(), ok))
             if len(JOURNEYS) >= DATA["rush_target"] and _environment is not None:
                 gevent.spawn_later(0.2, _environment.runner.quit)
-        raise StopUser()
+        self.leave()
+
+    @staticmethod
+    def leave():
+        """Done: stay idle until the run ends. A user that raised StopUser would be replaced at
+        once by a new one, outside the spawn rate: candidates would arrive faster than the rate
+        says (measured: -u 100 -r 10 with 3-second users started 200 users in 9 s)."""
+        gevent.sleep(10**6)
