@@ -150,71 +150,73 @@ def submit_transfer(*, candidate, to_city, token, window_id=None, now=None):
     it is refused with its own message.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        # Serialises every submission of this candidate (double clicks, two tabs).
-        candidate = (
-            Candidate.objects.select_for_update(of=("self",)).select_related("county__city", "user").get(pk=candidate.pk)
+    try:
+        return _submit_locked(candidate=candidate, to_city=to_city, token=token, window_id=window_id, now=now)
+    except IntegrityError:
+        # Only reachable if something bypassed the candidate lock; the database
+        # constraint decided and the whole submission (number included) was
+        # rolled back, so answer with what it kept.
+        existing = (
+            TransferApplication.objects.filter(idempotency_token=token, candidate=candidate).first()
+            or active_application(candidate=candidate, window=current_window(WINDOW_KIND, now=now))
         )
+        if existing is None:
+            raise
+        if existing.idempotency_token == token:
+            return existing, False
+        raise TransferError(
+            f"您在本次转考时间内已提交过省内转考申请（申请编号 {existing.number}），不能重复申请。",
+            code="already_applied", application=existing,
+        ) from None
 
-        earlier = TransferApplication.objects.filter(idempotency_token=token).first()
-        if earlier is not None:
-            if earlier.candidate_id != candidate.pk:
-                raise TransferError("该申请表已失效，请重新打开申请页面填写。", code="bad_token")
-            return earlier, False
 
-        eligibility = check_eligibility(candidate=candidate, now=now)
-        if window_id is not None and (eligibility.window is None or eligibility.window.pk != window_id):
-            opened_in = BusinessWindow.objects.filter(pk=window_id, kind=WINDOW_KIND).first()
-            if opened_in is not None and opened_in.closes_at <= now:
-                raise TransferError(
-                    f"本次省内转考申请已于{_local(opened_in.closes_at)}截止，您的申请未能提交。",
-                    code="window_closed_since_opened",
-                )
-        if not eligibility.allowed:
-            raise eligibility.refusal
-        check_destination(candidate=candidate, to_city=to_city)
+@transaction.atomic
+def _submit_locked(*, candidate, to_city, token, window_id, now):
+    # Serialises every submission of this candidate (double clicks, two tabs).
+    candidate = (
+        Candidate.objects.select_for_update(of=("self",)).select_related("county__city", "user").get(pk=candidate.pk)
+    )
 
-        application = TransferApplication(
-            number=_next_number(now),
-            candidate=candidate,
-            window=eligibility.window,
-            from_city=candidate.county.city,
-            from_county=candidate.county,
-            to_city=to_city,
-            status=Status.PENDING_ORIGIN,
-            idempotency_token=token,
-            submitted_at=now,
-        )
-        try:
-            with transaction.atomic():
-                application.save(force_insert=True)
-        except IntegrityError:
-            # Only reachable if something bypassed the candidate lock; the
-            # database constraint decided, so answer with what it kept.
-            existing = (
-                TransferApplication.objects.filter(idempotency_token=token, candidate=candidate).first()
-                or active_application(candidate=candidate, window=eligibility.window)
-            )
-            if existing is None:
-                raise
-            if existing.idempotency_token == token:
-                return existing, False
+    earlier = TransferApplication.objects.filter(idempotency_token=token).first()
+    if earlier is not None:
+        if earlier.candidate_id != candidate.pk:
+            raise TransferError("该申请表已失效，请重新打开申请页面填写。", code="bad_token")
+        return earlier, False
+
+    eligibility = check_eligibility(candidate=candidate, now=now)
+    if window_id is not None and (eligibility.window is None or eligibility.window.pk != window_id):
+        opened_in = BusinessWindow.objects.filter(pk=window_id, kind=WINDOW_KIND).first()
+        if opened_in is not None and opened_in.closes_at <= now:
             raise TransferError(
-                f"您在本次转考时间内已提交过省内转考申请（申请编号 {existing.number}），不能重复申请。",
-                code="already_applied", application=existing,
-            ) from None
+                f"本次省内转考申请已于{_local(opened_in.closes_at)}截止，您的申请未能提交。",
+                code="window_closed_since_opened",
+            )
+    if not eligibility.allowed:
+        raise eligibility.refusal
+    check_destination(candidate=candidate, to_city=to_city)
 
-        record_event(
-            actor=candidate.user, action="transfer_submit", obj=application, to_state=application.status,
-            data={"number": application.number, "from_city": application.from_city_id, "to_city": to_city.pk},
-        )
-        send_candidate_message(
-            candidate=candidate,
-            title="省内转考申请已提交",
-            body=f"您的省内转考申请（{application.number}，{application.from_city.name}→{to_city.name}）已提交，"
-                 f"等待{application.from_city.name}招考办审核。",
-            link=_details_link(application),
-        )
+    application = TransferApplication.objects.create(
+        number=_next_number(now),
+        candidate=candidate,
+        window=eligibility.window,
+        from_city=candidate.county.city,
+        from_county=candidate.county,
+        to_city=to_city,
+        status=Status.PENDING_ORIGIN,
+        idempotency_token=token,
+        submitted_at=now,
+    )
+    record_event(
+        actor=candidate.user, action="transfer_submit", obj=application, to_state=application.status,
+        data={"number": application.number, "from_city": application.from_city_id, "to_city": to_city.pk},
+    )
+    send_candidate_message(
+        candidate=candidate,
+        title="省内转考申请已提交",
+        body=f"您的省内转考申请（{application.number}，{application.from_city.name}→{to_city.name}）已提交，"
+             f"等待{application.from_city.name}招考办审核。",
+        link=_details_link(application),
+    )
     return application, True
 
 

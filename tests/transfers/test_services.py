@@ -181,6 +181,21 @@ def test_database_refuses_a_second_active_application_whatever_the_code_does(win
         )
 
 
+def test_a_duplicate_the_database_refuses_leaves_nothing_of_itself(window, candidate, datong, monkeypatch):
+    first, _ = submit(candidate, datong)
+    # As if something had got past the candidate lock and the eligibility check.
+    monkeypatch.setattr(services, "check_eligibility", lambda **kwargs: services.Eligibility(window, None, None))
+    with pytest.raises(services.TransferError) as error:
+        submit(candidate, city("1404"))
+    assert error.value.code == "already_applied" and error.value.application == first
+    assert TransferApplication.objects.count() == 1
+    assert CandidateMessage.objects.filter(candidate=candidate).count() == 1
+    assert [e[0] for e in events(first)] == ["transfer_submit"]
+    monkeypatch.undo()
+    services.withdraw_transfer(candidate=candidate, application=first, now=DURING)
+    assert submit(candidate, city("1404"))[0].number == "SNZK2026030500002"  # no number was used up
+
+
 # ----------------------------------------------------------------------------- withdraw
 
 
