@@ -8,7 +8,7 @@ from django.utils import timezone
 from candidates.models import Candidate, CandidateMessage, EnrolledRecord
 from zikao.idnumbers import normalize_id_number
 from zikao.models import BusinessWindow, City, County
-from zikao.selectors import all_windows, windows_by_kind
+from zikao.selectors import windows_by_kind
 
 MESSAGES_SHOWN = 20
 
@@ -48,7 +48,7 @@ class WindowEntry:
 def business_windows(*, now=None, windows=None):
     """The six 快捷入口 entries with their window, state and link (one query, none given ``windows``)."""
     now = now or timezone.now()
-    chosen = windows_by_kind(now=now, windows=all_windows() if windows is None else windows)
+    chosen = windows_by_kind(now=now, windows=windows)
     entries = []
     for kind in WINDOW_ORDER:
         window = chosen.get(kind)
