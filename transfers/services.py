@@ -83,6 +83,13 @@ def active_application(*, candidate, window):
     )
 
 
+def _already_applied(existing):
+    return TransferError(
+        f"您在本次转考时间内已提交过省内转考申请（申请编号 {existing.number}），不能重复申请。",
+        code="already_applied", application=existing,
+    )
+
+
 def check_eligibility(*, candidate, now=None):
     """Whether ``candidate`` may apply now, and if not, why (before they fill anything)."""
     now = now or timezone.now()
@@ -99,10 +106,7 @@ def check_eligibility(*, candidate, now=None):
         return Eligibility(None, None, _window_refusal(now))
     existing = active_application(candidate=candidate, window=window)
     if existing is not None:
-        return Eligibility(window, existing, TransferError(
-            f"您在本次转考时间内已提交过省内转考申请（申请编号 {existing.number}），不能重复申请。",
-            code="already_applied", application=existing,
-        ))
+        return Eligibility(window, existing, _already_applied(existing))
     return Eligibility(window, None, None)
 
 
@@ -164,10 +168,7 @@ def submit_transfer(*, candidate, to_city, token, window_id=None, now=None):
             raise
         if existing.idempotency_token == token:
             return existing, False
-        raise TransferError(
-            f"您在本次转考时间内已提交过省内转考申请（申请编号 {existing.number}），不能重复申请。",
-            code="already_applied", application=existing,
-        ) from None
+        raise _already_applied(existing) from None
 
 
 @transaction.atomic

@@ -22,12 +22,12 @@ def _details(application):
 def apply(request):
     """省内转考申请信息填报 → 确认 → 提交; works without JavaScript (two plain POSTs)."""
     candidate = request.candidate
-    if request.method == "POST" and request.POST.get("action") == "confirm":
-        form = TransferForm(request.POST, candidate=candidate)
-        if form.is_valid():
-            # submit_transfer checks eligibility itself, under the candidate's lock: checking it
-            # here too cost two queries on the page a rush hammers most (docs/benchmarks.md).
-            return _submit(request, form)
+    form = TransferForm(request.POST, candidate=candidate) if request.method == "POST" else None
+    action = request.POST.get("action", "review")
+    if action == "confirm" and form is not None and form.is_valid():
+        # submit_transfer checks eligibility itself, under the candidate's lock: checking it
+        # here too cost two queries on the page a rush hammers most (docs/benchmarks.md).
+        return _submit(request, form)
     eligibility = services.check_eligibility(candidate=candidate)
     if eligibility.existing is not None:
         if request.method == "POST" and request.POST.get("token") != str(eligibility.existing.idempotency_token):
@@ -44,8 +44,6 @@ def apply(request):
         )
         return _form_page(request, form, eligibility)
 
-    form = TransferForm(request.POST, candidate=candidate)
-    action = request.POST.get("action", "review")
     if not form.is_valid():
         if form.has_error("token") or form.has_error("window"):
             messages.error(request, "申请表已失效，请重新填写。")
@@ -54,15 +52,12 @@ def apply(request):
 
     if action == "edit":  # 返回修改: the same form again, the chosen city kept
         return _form_page(request, form, eligibility)
-    if action != "confirm":
-        if not eligibility.allowed:
-            return _refusal(request, eligibility.refusal)
-        return render(request, "transfers/confirm.html", {
-            "candidate": candidate, "form": form, "to_city": form.cleaned_data["to_city"],
-            "window": eligibility.window,
-        })
-
-    return _submit(request, form)
+    if not eligibility.allowed:  # 提交申请: check answers (a valid 确认 was submitted above)
+        return _refusal(request, eligibility.refusal)
+    return render(request, "transfers/confirm.html", {
+        "candidate": candidate, "form": form, "to_city": form.cleaned_data["to_city"],
+        "window": eligibility.window,
+    })
 
 
 def _submit(request, form):
