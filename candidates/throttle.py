@@ -82,3 +82,11 @@ def hit(limit, ident):
         cache.set(key, 1, limit.period + 5)
         used = 1
     return used <= limit.limit
+
+
+def hit_address_and_id_number(request, per_ip, per_id, id_number):
+    """Count one look-up from this address and of this ID number; False once either is over its limit.
+
+    The ID number is counted by its keyed hash only (never stored in the cache).
+    """
+    return hit(per_ip, client_ip(request)) and hit(per_id, id_number_hash(id_number))

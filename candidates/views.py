@@ -178,9 +178,8 @@ def register_enrolled(request):
         return redirect(_landing_url(request.user))
     form = IdentityLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        id_hash = throttle.id_number_hash(form.cleaned_data["id_number"])
-        if not (throttle.hit(throttle.ENROLLED_MATCH_PER_IP, throttle.client_ip(request))
-                and throttle.hit(throttle.ENROLLED_MATCH_PER_ID, id_hash)):
+        if not throttle.hit_address_and_id_number(request, throttle.ENROLLED_MATCH_PER_IP,
+                                                  throttle.ENROLLED_MATCH_PER_ID, form.cleaned_data["id_number"]):
             return _too_many(request, "candidates/register_enrolled.html", {"form": IdentityLookupForm()},
                              throttle.ENROLLED_MATCH_PER_ID)
         record = selectors.activatable_enrolled_record(
@@ -260,8 +259,8 @@ def password_reset(request):
     context = {"form": form, **_point_lookup_context(request)}
     if request.method == "POST" and form.is_valid():
         id_number = form.cleaned_data["id_number"]
-        if not (throttle.hit(throttle.PASSWORD_RESET_PER_IP, throttle.client_ip(request))
-                and throttle.hit(throttle.PASSWORD_RESET_PER_ID, throttle.id_number_hash(id_number))):
+        if not throttle.hit_address_and_id_number(request, throttle.PASSWORD_RESET_PER_IP,
+                                                  throttle.PASSWORD_RESET_PER_ID, id_number):
             context["form"] = IdentityLookupForm()
             return _too_many(request, "candidates/password_reset.html", context, throttle.PASSWORD_RESET_PER_ID)
         services.request_password_reset(
@@ -299,8 +298,8 @@ def ticket_number(request):
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         id_number = form.cleaned_data["id_number"]
-        if not (throttle.hit(throttle.TICKET_LOOKUP_PER_IP, throttle.client_ip(request))
-                and throttle.hit(throttle.TICKET_LOOKUP_PER_ID, throttle.id_number_hash(id_number))):
+        if not throttle.hit_address_and_id_number(request, throttle.TICKET_LOOKUP_PER_IP,
+                                                  throttle.TICKET_LOOKUP_PER_ID, id_number):
             context["form"] = IdentityLookupForm()
             return _too_many(request, "candidates/ticket_number.html", context, throttle.TICKET_LOOKUP_PER_ID)
         user = request.user if request.user.is_authenticated else None
