@@ -1,7 +1,7 @@
 """Officer scopes: which candidates and objects a staff user may see.
 
 Every admin queryset goes through ``county_scope_q`` (or the transfer-specific
-variants built on ``officer_scope``) so that no screen can forget the scope.
+variants built on ``by_scope``) so that no screen can forget the scope.
 """
 
 from django.db.models import Q
@@ -26,33 +26,36 @@ def is_province_officer(user):
     return scope is not None and scope.level == OfficerScope.Level.PROVINCE
 
 
-def county_scope_q(user, county_field="county"):
-    """A Q restricting ``county_field`` to the officer's county, city or nothing.
-
-    Superusers and province officers see everything; staff without a scope see
-    nothing.
+def by_scope(user, *, everything, nothing, city, county):
+    """The rule every scope check shares: superusers and province officers get
+    ``everything``, staff without a scope (and non-staff) ``nothing``; a city or
+    county officer gets ``city(scope)`` or ``county(scope)``.
     """
     if user.is_superuser:
-        return Q()
+        return everything
     scope = officer_scope(user)
     if scope is None:
-        return Q(pk__in=[])
+        return nothing
     if scope.level == OfficerScope.Level.PROVINCE:
-        return Q()
+        return everything
     if scope.level == OfficerScope.Level.CITY:
-        return Q(**{f"{county_field}__city_id": scope.city_id})
-    return Q(**{f"{county_field}_id": scope.county_id})
+        return city(scope)
+    return county(scope)
+
+
+def county_scope_q(user, county_field="county"):
+    """A Q restricting ``county_field`` to the officer's county, city or nothing."""
+    return by_scope(
+        user, everything=Q(), nothing=Q(pk__in=[]),
+        city=lambda scope: Q(**{f"{county_field}__city_id": scope.city_id}),
+        county=lambda scope: Q(**{f"{county_field}_id": scope.county_id}),
+    )
 
 
 def covers_county(user, county):
     """True if ``user``'s scope includes ``county``."""
-    if user.is_superuser:
-        return True
-    scope = officer_scope(user)
-    if scope is None:
-        return False
-    if scope.level == OfficerScope.Level.PROVINCE:
-        return True
-    if scope.level == OfficerScope.Level.CITY:
-        return county.city_id == scope.city_id
-    return county.pk == scope.county_id
+    return by_scope(
+        user, everything=True, nothing=False,
+        city=lambda scope: county.city_id == scope.city_id,
+        county=lambda scope: county.pk == scope.county_id,
+    )

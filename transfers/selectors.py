@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from candidates.models import OfficerScope
-from candidates.scopes import officer_scope
+from candidates.scopes import by_scope, officer_scope
 from transfers.models import TransferApplication
 
 Status = TransferApplication.Status
@@ -46,16 +46,11 @@ def officer_scope_q(user):
     officers: those from their county and those accepted into it.  Anyone else:
     nothing.
     """
-    if user.is_superuser:
-        return Q()
-    scope = officer_scope(user)
-    if scope is None:
-        return Q(pk__in=[])
-    if scope.level == OfficerScope.Level.PROVINCE:
-        return Q()
-    if scope.level == OfficerScope.Level.CITY:
-        return Q(from_city_id=scope.city_id) | Q(to_city_id=scope.city_id, status__in=RELEASED_STATUSES)
-    return Q(from_county_id=scope.county_id) | Q(to_county_id=scope.county_id)
+    return by_scope(
+        user, everything=Q(), nothing=Q(pk__in=[]),
+        city=lambda scope: Q(from_city_id=scope.city_id) | Q(to_city_id=scope.city_id, status__in=RELEASED_STATUSES),
+        county=lambda scope: Q(from_county_id=scope.county_id) | Q(to_county_id=scope.county_id),
+    )
 
 
 def officer_applications(user):
