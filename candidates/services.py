@@ -183,22 +183,13 @@ def request_password_reset(*, id_number, name, domain, use_https, actor_label):
     transaction.on_commit(message.send)
 
 
-class _TicketLookupSubject:
-    """What a 找回准考证号 look-up is recorded against: the hashed ID number, never the number."""
-
-    class _meta:  # noqa: N801 — duck-types the model attribute record_event reads
-        label_lower = "candidates.ticket_number_lookup"
-
-    def __init__(self, id_hash):
-        self.pk = id_hash
-
-
 def look_up_ticket_number(*, id_number, name, actor=None, actor_label="anonymous", client_hash=""):
     """The ticket number for ID number + name, or None; every look-up is audited."""
     ticket_number = selectors.ticket_number_for(id_number=id_number, name=name)
     record_event(
         actor=actor, actor_label=actor_label, action="ticket_number_lookup",
-        obj=_TicketLookupSubject(id_number_hash(id_number)),
+        # recorded against the hashed ID number, never the number
+        object_type="candidates.ticket_number_lookup", object_id=id_number_hash(id_number),
         to_state="found" if ticket_number else "not_found",
         data={"masked_id_number": mask_id_number(normalize_id_number(id_number)), "client": client_hash},
     )

@@ -17,18 +17,12 @@ from identity import services
 from identity.forms import ApproveForm, InPersonForm, RejectForm
 from identity.models import CheckResult, IdentitySubmission
 from identity.selectors import officer_submissions
-from zikao.models import AuditEvent, County
+from zikao.audit import events_of
+from zikao.models import County
 
 Status = IdentitySubmission.Status
 PROBLEM_OUTCOMES = [CheckResult.Outcome.FAILED, CheckResult.Outcome.UNCERTAIN]
 
-EVENT_LABELS = {
-    "identity_submit": "考生提交照片",
-    "identity_checks_started": "开始自动检查",
-    "identity_approved": "通过",
-    "identity_rejected": "不通过",
-    "identity_needs_review": "转人工审核",
-}
 STATUS_LABELS = dict(Status.choices)
 
 DECISIONS = {
@@ -189,14 +183,12 @@ class IdentitySubmissionAdmin(IdNumberLookupMixin, admin.ModelAdmin):
                     {
                         "at": event.created_at,
                         "who": event.actor_label,
-                        "what": EVENT_LABELS.get(event.action, event.action),
+                        "what": event.action_label,
                         "from": STATUS_LABELS.get(event.from_state, event.from_state),
                         "to": STATUS_LABELS.get(event.to_state, event.to_state),
                         "reason": event.reason,
                     }
-                    for event in AuditEvent.objects.filter(
-                        object_type=submission._meta.label_lower, object_id=str(submission.pk)
-                    )
+                    for event in events_of(submission)
                 ],
                 decisions=self.available_decisions(request, submission),
                 submission=submission,

@@ -22,8 +22,8 @@ from candidates.admin_lookup import IdNumberLookupMixin
 from transfers import pdf, selectors, services
 from transfers.forms import AcceptForm, RemarkForm, VerifyPrintoutForm
 from transfers.models import TransferApplication
-from zikao.audit import record_event
-from zikao.models import AuditEvent, BusinessWindow
+from zikao.audit import events_of, record_event
+from zikao.models import BusinessWindow
 
 Status = TransferApplication.Status
 
@@ -140,16 +140,14 @@ class TransferApplicationAdmin(IdNumberLookupMixin, admin.ModelAdmin):
 
     @admin.display(description="审核记录")
     def history(self, obj):
-        events = AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by(
-            "created_at", "id"
-        )
+        events = events_of(obj)
         labels = dict(Status.choices)
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    _local(event.created_at), event.actor_label, ACTION_LABELS.get(event.action, event.action),
+                    _local(event.created_at), event.actor_label, event.action_label,
                     f"{labels.get(event.from_state, '—')} → {labels.get(event.to_state, '—')}", event.reason or "",
                 )
                 for event in events
@@ -400,12 +398,3 @@ class TransferApplicationAdmin(IdNumberLookupMixin, admin.ModelAdmin):
         }
         return TemplateResponse(request, "transfers/admin/verify.html", context)
 
-
-ACTION_LABELS = {
-    "transfer_submit": "考生提交申请",
-    "transfer_withdraw": "考生撤销申请",
-    "transfer_release": "同意转出",
-    "transfer_refuse_release": "不同意转出",
-    "transfer_accept": "同意转入",
-    "transfer_refuse_acceptance": "不同意转入",
-}

@@ -1,24 +1,88 @@
-"""Audit trail: one call per state change, inside the service's transaction."""
+"""Audit trail: one call per state change, inside the service's transaction.
+
+Every action an audit event can record is an ``AuditAction`` member with its Chinese label, so the
+admin, the officers' "my work" pages and exports all read one vocabulary. A new app adds its
+actions here (grouped by app) rather than passing free strings.
+"""
+
+from django.db import models
 
 from zikao.models import AuditEvent
 
 
-def record_event(*, actor, action, obj, from_state="", to_state="", reason="", data=None, actor_label=""):
-    """Write an AuditEvent for ``obj``.
+class AuditAction(models.TextChoices):
+    # Accounts (candidates/)
+    REGISTER_CANDIDATE = "register_candidate", "新考生注册"
+    ACTIVATE_ENROLLED_CANDIDATE = "activate_enrolled_candidate", "在籍考生激活"
+    UPDATE_CANDIDATE_PROFILE = "update_candidate_profile", "修改个人信息"
+    CHANGE_PASSWORD = "change_password", "修改密码"
+    PASSWORD_RESET_REQUESTED = "password_reset_requested", "申请重置密码"
+    TICKET_NUMBER_LOOKUP = "ticket_number_lookup", "找回准考证号"
+    IMPORT_ENROLLED_RECORD = "import_enrolled_record", "导入在籍考生"
+    CREATE_OFFICER = "create_officer", "创建工作人员账号"
+    CANDIDATE_COUNTY_CHANGE = "candidate_county_change", "报名区县变更"
+    # Identity verification (identity/)
+    IDENTITY_SUBMIT = "identity_submit", "考生提交照片"
+    IDENTITY_CHECKS_STARTED = "identity_checks_started", "开始自动检查"
+    IDENTITY_APPROVED = "identity_approved", "通过"
+    IDENTITY_REJECTED = "identity_rejected", "不通过"
+    IDENTITY_NEEDS_REVIEW = "identity_needs_review", "转人工审核"
+    TICKET_NUMBER_ISSUED = "ticket_number_issued", "发放准考证号"
+    # Business windows and content (zikao/)
+    OPEN_WINDOW = "open_window", "开放业务窗口"
+    CLOSE_WINDOW = "close_window", "关闭业务窗口"
+    # In-province transfer (transfers/)
+    TRANSFER_SUBMIT = "transfer_submit", "考生提交申请"
+    TRANSFER_WITHDRAW = "transfer_withdraw", "考生撤销申请"
+    TRANSFER_RELEASE = "transfer_release", "同意转出"
+    TRANSFER_REFUSE_RELEASE = "transfer_refuse_release", "不同意转出"
+    TRANSFER_ACCEPT = "transfer_accept", "同意转入"
+    TRANSFER_REFUSE_ACCEPTANCE = "transfer_refuse_acceptance", "不同意转入"
+    TRANSFER_EXPORT = "transfer_export", "导出转考申请"
 
-    ``actor`` is the user who acted or None for the system and operators; then
-    ``actor_label`` says who it was (e.g. "operator:root", "system:checks").
+
+def action_label(action):
+    """The Chinese label of a stored action string (the string itself if it is no longer declared)."""
+    try:
+        return AuditAction(action).label
+    except ValueError:
+        return action
+
+
+def record_event(
+    *, actor, action, obj=None, object_type="", object_id="", from_state="", to_state="", reason="",
+    data=None, actor_label="",
+):
+    """Write an AuditEvent for ``obj`` (a model instance), or for ``object_type``/``object_id`` given
+    explicitly when the subject is not a row (a look-up by ID number, an export of a window's data).
+
+    ``actor`` is the user who acted or None for the system and operators; then ``actor_label`` says
+    who it was (e.g. "operator:root", "system:checks").
     """
+    action = AuditAction(action)  # an undeclared action is a programming error, not an audit row
+    if obj is not None:
+        object_type, object_id = obj._meta.label_lower, obj.pk
+    if not object_type or object_id in (None, ""):
+        raise ValueError("record_event needs obj, or object_type and object_id")
     if actor is not None and not actor_label:
         actor_label = actor.get_username()
     return AuditEvent.objects.create(
         actor=actor,
         actor_label=actor_label or "system",
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        action=action.value,
+        object_type=object_type,
+        object_id=str(object_id),
         from_state=from_state or "",
         to_state=to_state or "",
         reason=reason or "",
         data=data or {},
+    )
+
+
+def events_of(obj):
+    """The audit events of one object, oldest first, with their actors."""
+    return (
+        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("created_at", "id")
     )

@@ -91,6 +91,11 @@ class Notice(models.Model):
 class BusinessWindow(models.Model):
     """A period during which candidates may use one business (转考申请, 报名 …)."""
 
+    class State(models.TextChoices):
+        UPCOMING = "upcoming", "未开始"
+        OPEN = "open", "进行中"
+        CLOSED = "closed", "已结束"
+
     class Kind(models.TextChoices):
         THEORY_REGISTRATION = "theory_registration", "理论课报名"
         IN_PROVINCE_TRANSFER = "in_province_transfer", "省内转考申请"
@@ -125,10 +130,10 @@ class BusinessWindow(models.Model):
     def state(self, now=None):
         now = now or timezone.now()
         if now < self.opens_at:
-            return "upcoming"
+            return self.State.UPCOMING
         if now < self.closes_at:
-            return "open"
-        return "closed"
+            return self.State.OPEN
+        return self.State.CLOSED
 
 
 class AuditEvent(models.Model):
@@ -140,6 +145,7 @@ class AuditEvent(models.Model):
         verbose_name="操作人",
     )
     actor_label = models.CharField("操作人标识", max_length=150, blank=True)
+    # One of zikao.audit.AuditAction; not a field choice, so that a new action needs no migration.
     action = models.CharField("操作", max_length=60, db_index=True)
     object_type = models.CharField("对象类型", max_length=60, db_index=True)
     object_id = models.CharField("对象", max_length=64, db_index=True)
@@ -154,4 +160,10 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self):
-        return f"{self.action} {self.object_type}#{self.object_id}"
+        return f"{self.action_label} {self.object_type}#{self.object_id}"
+
+    @property
+    def action_label(self):
+        from zikao.audit import action_label  # zikao.audit imports this module
+
+        return action_label(self.action)
