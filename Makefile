@@ -6,6 +6,8 @@ PYTHON ?= python3
 # Pango + HarfBuzz subsetting + a CJK font for WeasyPrint PDFs.
 DEBIAN_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei python3-venv
 DEBIAN_TEST := chromium poppler-utils
+# Two pytest workers: the suite is mostly waiting on the database and the browser.
+PYTEST_ARGS ?= -n 2
 MANAGE := DJANGO_SETTINGS_MODULE=zikao.settings.local $(PY) manage.py
 
 .PHONY: run test bench bench-quick lint debian-run debian-test
