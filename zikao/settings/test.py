@@ -1,7 +1,10 @@
 """Tests: the same stack, faster hashing where the test is not about hashing."""
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, CACHES, REDIS_URL
 
 DEBUG = False
 PASSWORD_HASHERS = [
@@ -21,3 +24,12 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
+
+# Each pytest-xdist worker gets its own Redis database: the tests clear the cache (FLUSHDB) between
+# tests, which would otherwise wipe the other worker's sessions and throttles mid-test.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _worker.startswith("gw"):
+    _url = urlsplit(REDIS_URL)
+    _db = int(_url.path.strip("/") or 0)
+    _worker_db = (_db - int(_worker[2:])) % 16
+    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_worker_db}"))
