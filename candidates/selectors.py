@@ -12,7 +12,7 @@ from zikao.selectors import windows_by_kind
 
 MESSAGES_SHOWN = 20
 
-STATE_LABELS = {"upcoming": "未开始", "open": "进行中", "closed": "已结束", None: "未开放"}
+NO_WINDOW_LABEL = "未开放"  # a business with no window at all, past or future
 
 # 快捷入口 in the seed's order (section 五).
 WINDOW_ORDER = [
@@ -42,7 +42,7 @@ class WindowEntry:
 
     @property
     def state_label(self):
-        return STATE_LABELS[self.state]
+        return BusinessWindow.State(self.state).label if self.state else NO_WINDOW_LABEL
 
 
 def business_windows(*, now=None, windows=None):

@@ -12,7 +12,8 @@ from axes.models import AccessAttempt
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
@@ -233,9 +234,9 @@ class CandidatePasswordChangeView(auth_views.PasswordChangeView):
     form_class = CandidatePasswordChangeForm
 
     def form_valid(self, form):
-        form.save()
-        update_session_auth_hash(self.request, form.user)
-        services.record_password_change(user=form.user, how="change")
+        user = services.change_password(form=form, how="change")
+        # Keeps this session signed in; the new hash signs every other session out.
+        update_session_auth_hash(self.request, user)
         messages.success(self.request, "密码已修改，下次请使用新密码登录。")
         return redirect(_landing_url(form.user))
 
@@ -281,9 +282,10 @@ class CandidatePasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        services.record_password_change(user=form.user, how="reset_by_email")
-        return response
+        # Django's form_valid without its own form.save(): the service saves and audits at once.
+        services.change_password(form=form, how="reset_by_email")
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class CandidatePasswordResetCompleteView(auth_views.PasswordResetCompleteView):

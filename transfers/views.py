@@ -9,6 +9,8 @@ from django.views.decorators.http import require_http_methods
 from candidates.decorators import approved_candidate_required, candidate_required
 from transfers import pdf, selectors, services
 from transfers.forms import TransferForm
+from zikao.errors import DomainError
+from zikao.views_helpers import domain_error_message
 
 HISTORY_LENGTH = 10
 
@@ -120,8 +122,8 @@ def withdraw(request, number):
     if request.method == "POST":
         try:
             services.withdraw_transfer(candidate=request.candidate, application=application)
-        except services.TransferError as error:
-            messages.error(request, error.message)
+        except DomainError as error:
+            domain_error_message(request, error)
         else:
             messages.success(request, f"申请 {application.number} 已撤销。在转考时间内您可以重新申请。")
         return _details(application)

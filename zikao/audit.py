@@ -5,6 +5,8 @@ admin, the officers' "my work" pages and exports all read one vocabulary. A new 
 actions here (grouped by app) rather than passing free strings.
 """
 
+import getpass
+
 from django.db import models
 
 from zikao.models import AuditEvent
@@ -31,6 +33,10 @@ class AuditAction(models.TextChoices):
     # Business windows and content (zikao/)
     OPEN_WINDOW = "open_window", "开放业务窗口"
     CLOSE_WINDOW = "close_window", "关闭业务窗口"
+    PUBLISH_NOTICE = "publish_notice", "发布公告"
+    UPDATE_NOTICE = "update_notice", "修改公告"
+    DELETE_NOTICE = "delete_notice", "删除公告"
+    UPDATE_REGISTRATION_POINT = "update_registration_point", "修改报名点信息"
     # In-province transfer (transfers/)
     TRANSFER_SUBMIT = "transfer_submit", "考生提交申请"
     TRANSFER_WITHDRAW = "transfer_withdraw", "考生撤销申请"
@@ -47,6 +53,11 @@ def action_label(action):
         return AuditAction(action).label
     except ValueError:
         return action
+
+
+def operator_label():
+    """Who ran a management command: the operating-system account, since commands have no signed-in user."""
+    return f"operator:{getpass.getuser()}"
 
 
 def record_event(
