@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+# The one place the base app imports an app above it: officer scopes live with officer accounts in
+# candidates, and the base app's admin must scope registration points and the audit log by them.
 from candidates.scopes import county_scope_q, is_province_officer
 from zikao import services
 from zikao.audit import AuditAction
