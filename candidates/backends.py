@@ -34,8 +34,7 @@ def _candidate_for_login(request, login):
     """find_candidate_by_login, looked up once per request.
 
     One sign-in asks for the same account several times (axes before and after
-    the password check, this backend, the lock-out reset); each was a query
-    (issue 6 benchmarks).
+    the password check, this backend, the lock-out reset); one query serves them all.
     """
     memo = _request_memo(request, "_candidates_by_login")
     if login not in memo:
@@ -60,7 +59,7 @@ class CandidateBackend(ModelBackend):
 
     def get_user(self, user_id):
         # The user and their candidate profile (county, city) in one query: every candidate
-        # page needs both (candidate_required), which saves a query per page (issue 6).
+        # page needs both (candidate_required), so this saves a query on every one of them.
         user = User.objects.select_related("candidate__county__city").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
