@@ -19,7 +19,7 @@ from identity.models import CheckResult, IdentitySubmission
 from identity.selectors import officer_submissions
 from zikao.audit import events_of
 from zikao.errors import DomainError
-from zikao.models import County
+from zikao.selectors import counties
 from zikao.views_helpers import admin_page_context, domain_error_message
 
 Status = IdentitySubmission.Status
@@ -42,7 +42,7 @@ class CountyFilter(admin.SimpleListFilter):
         codes = (
             model_admin.get_queryset(request).order_by().values_list("candidate__county", flat=True).distinct()
         )
-        return [(county.code, county.full_name) for county in County.objects.filter(code__in=codes).select_related("city")]
+        return [(county.code, county.full_name) for county in counties(codes)]
 
     def queryset(self, request, queryset):
         if self.value():

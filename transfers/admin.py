@@ -23,6 +23,7 @@ from transfers.models import TransferApplication
 from zikao.audit import events_of
 from zikao.errors import DomainError
 from zikao.models import BusinessWindow
+from zikao.selectors import windows_of_kind
 from zikao.views_helpers import admin_page_context, domain_error_message
 
 Status = TransferApplication.Status
@@ -293,7 +294,7 @@ class TransferApplicationAdmin(IdNumberLookupMixin, admin.ModelAdmin):
         """Choose a window (GET), then download its applications within the officer's scope as CSV."""
         if not request.user.has_perm("transfers.export_transferapplication"):
             raise PermissionDenied
-        windows = BusinessWindow.objects.filter(kind=BusinessWindow.Kind.IN_PROVINCE_TRANSFER).order_by("-opens_at")
+        windows = windows_of_kind(BusinessWindow.Kind.IN_PROVINCE_TRANSFER)
         window_id = request.GET.get("window", "")
         if not window_id.isdigit():
             context = admin_page_context(self, request, title="导出省内转考申请（CSV）", windows=windows)
