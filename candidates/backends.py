@@ -1,12 +1,9 @@
 """Sign-in by 身份证号 or 准考证号."""
 
-import hashlib
-import hmac
-
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 
 from candidates.models import Candidate, User
+from candidates.throttle import pii_hash
 from zikao.idnumbers import normalize_id_number
 
 
@@ -90,7 +87,7 @@ def axes_username(request, credentials=None):
         # it must map to the same key so that the failures are reset.
         candidate = Candidate.objects.filter(user__username=login).only("pk").first()
     key = f"candidate:{candidate.pk}" if candidate else f"login:{normalize_id_number(login)}"
-    digest = hmac.new(settings.PII_HASH_KEY.encode(), key.encode(), hashlib.sha256).hexdigest()[:32]
+    digest = pii_hash(key)
     memo[login] = digest
     if candidate is not None and "user" in candidate._state.fields_cache:
         memo[candidate.user.get_username()] = digest  # the internal name axes passes after success

@@ -27,7 +27,9 @@ class AccountError(DomainError):
     """A rule of candidate or officer accounts was broken; the message is fit to show who acted."""
 
 
+# Shared with the registration form, which checks the same rules first for a friendlier page.
 ID_REGISTERED_MESSAGE = "该身份证号已注册。请直接登录；如忘记密码，可通过“忘记密码”找回。"
+GENDER_MISMATCH_MESSAGE = "性别与身份证号不一致（身份证号第17位为奇数是男性，偶数是女性），请核对。"
 ACTIVATION_FAILED_MESSAGE = (
     "未能完成核对。请确认身份证号和姓名与报考时登记的信息一致；如已设置过登录密码，请直接登录或使用“忘记密码”。"
     "仍有疑问请联系所属报名点。"
@@ -42,6 +44,22 @@ def new_username():
             return username
 
 
+def _create_account(*, password, refusal, **profile):
+    """The user and candidate rows of a new account.
+
+    Two submits of one ID number at once pass the caller's check together; the unique ID number
+    then decides, and the loser gets ``refusal``.
+    """
+    user = User(username=new_username())
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+            return Candidate.objects.create(user=user, **profile)
+    except IntegrityError:
+        raise refusal from None
+
+
 @transaction.atomic
 def register_new_candidate(
     *, name, id_number, gender, ethnicity, household_type, education_level, occupation, political_status,
@@ -50,25 +68,17 @@ def register_new_candidate(
     """Create the account and profile of a 新考生 (identity not yet verified)."""
     facts = parse_id_number(id_number)
     if facts.gender != gender:
-        raise AccountError("性别与身份证号不一致，请核对。", code="gender_mismatch")
+        raise AccountError(GENDER_MISMATCH_MESSAGE, code="gender_mismatch")
     if selectors.id_number_registered(facts.number):
         raise AccountError(ID_REGISTERED_MESSAGE, code="id_registered")
-    user = User(username=new_username())
-    user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-            candidate = Candidate.objects.create(
-                user=user, kind=Candidate.Kind.NEW, name=name, id_number=facts.number, gender=gender,
-                birth_date=facts.birth_date, ethnicity=ethnicity, household_type=household_type,
-                education_level=education_level, occupation=occupation, political_status=political_status,
-                mobile=mobile, email=email, county=county,
-            )
-    except IntegrityError:
-        # Two submits of the same ID number at once: the unique constraint decided.
-        raise AccountError(ID_REGISTERED_MESSAGE, code="id_registered") from None
+    candidate = _create_account(
+        password=password, refusal=AccountError(ID_REGISTERED_MESSAGE, code="id_registered"),
+        kind=Candidate.Kind.NEW, name=name, id_number=facts.number, gender=gender, birth_date=facts.birth_date,
+        ethnicity=ethnicity, household_type=household_type, education_level=education_level,
+        occupation=occupation, political_status=political_status, mobile=mobile, email=email, county=county,
+    )
     record_event(
-        actor=user, action=AuditAction.REGISTER_CANDIDATE, obj=candidate, to_state=candidate.identity_status,
+        actor=candidate.user, action=AuditAction.REGISTER_CANDIDATE, obj=candidate, to_state=candidate.identity_status,
         data={"kind": Candidate.Kind.NEW, "county": county.code},
     )
     return candidate
@@ -101,22 +111,15 @@ def activate_enrolled_candidate(*, record_id, password, mobile, email=""):
     if record is None or record.activated_at is not None or selectors.id_number_registered(record.id_number):
         raise AccountError(ACTIVATION_FAILED_MESSAGE, code="not_activatable")
     facts = parse_id_number(record.id_number)
-    user = User(username=new_username())
-    user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-            candidate = Candidate.objects.create(
-                user=user, kind=Candidate.Kind.ENROLLED, name=record.name, id_number=facts.number,
-                ticket_number=record.ticket_number, gender=facts.gender, birth_date=facts.birth_date,
-                mobile=mobile, email=email, county=record.county,
-            )
-    except IntegrityError:
-        raise AccountError(ACTIVATION_FAILED_MESSAGE, code="not_activatable") from None
+    candidate = _create_account(
+        password=password, refusal=AccountError(ACTIVATION_FAILED_MESSAGE, code="not_activatable"),
+        kind=Candidate.Kind.ENROLLED, name=record.name, id_number=facts.number, ticket_number=record.ticket_number,
+        gender=facts.gender, birth_date=facts.birth_date, mobile=mobile, email=email, county=record.county,
+    )
     record.activated_at = timezone.now()
     record.save(update_fields=["activated_at", "updated_at"])
     record_event(
-        actor=user, action=AuditAction.ACTIVATE_ENROLLED_CANDIDATE, obj=candidate, to_state=candidate.identity_status,
+        actor=candidate.user, action=AuditAction.ACTIVATE_ENROLLED_CANDIDATE, obj=candidate, to_state=candidate.identity_status,
         data={"kind": Candidate.Kind.ENROLLED, "county": record.county_id, "enrolled_record": record.pk},
     )
     return candidate
