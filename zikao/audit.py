@@ -68,7 +68,7 @@ def record_event(
     explicitly when the subject is not a row (a look-up by ID number, an export of a window's data).
 
     ``actor`` is the user who acted or None for the system and operators; then ``actor_label`` says
-    who it was (e.g. "operator:root", "system:checks").
+    who it was (``operator_label()`` for commands, "system:identity-checks" for the check pipeline).
     """
     action = AuditAction(action)  # an undeclared action is a programming error, not an audit row
     if obj is not None:
