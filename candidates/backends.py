@@ -1,12 +1,9 @@
 """Sign-in by 身份证号 or 准考证号."""
 
-import hashlib
-import hmac
-
-from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 
 from candidates.models import Candidate, User
+from candidates.throttle import pii_hash
 from zikao.idnumbers import normalize_id_number
 
 
@@ -34,8 +31,7 @@ def _candidate_for_login(request, login):
     """find_candidate_by_login, looked up once per request.
 
     One sign-in asks for the same account several times (axes before and after
-    the password check, this backend, the lock-out reset); each was a query
-    (issue 6 benchmarks).
+    the password check, this backend, the lock-out reset); one query serves them all.
     """
     memo = _request_memo(request, "_candidates_by_login")
     if login not in memo:
@@ -60,7 +56,7 @@ class CandidateBackend(ModelBackend):
 
     def get_user(self, user_id):
         # The user and their candidate profile (county, city) in one query: every candidate
-        # page needs both (candidate_required), which saves a query per page (issue 6).
+        # page needs both (candidate_required), so this saves a query on every one of them.
         user = User.objects.select_related("candidate__county__city").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
@@ -91,7 +87,7 @@ def axes_username(request, credentials=None):
         # it must map to the same key so that the failures are reset.
         candidate = Candidate.objects.filter(user__username=login).only("pk").first()
     key = f"candidate:{candidate.pk}" if candidate else f"login:{normalize_id_number(login)}"
-    digest = hmac.new(settings.PII_HASH_KEY.encode(), key.encode(), hashlib.sha256).hexdigest()[:32]
+    digest = pii_hash(key)
     memo[login] = digest
     if candidate is not None and "user" in candidate._state.fields_cache:
         memo[candidate.user.get_username()] = digest  # the internal name axes passes after success

@@ -8,9 +8,9 @@ from captcha.conf import settings as captcha_settings
 def noise_dots(draw, image):
     """The library's dot noise, one pixel in ten, drawn in one call instead of one call per dot.
 
-    Every sign-in fetches a captcha image; the library's version calls the
-    drawing function 380 times: 0.4-0.7 ms of an image's ~3 ms of CPU, against
-    0.1 ms here (measured in one process, docs/benchmarks.md).
+    Every sign-in fetches a captcha image, and the library's version calls the
+    drawing function once per dot, a noticeable share of the image's CPU at
+    rush hour (figures in docs/benchmarks.md).
     """
     width, height = image.size
     count = int(width * height * 0.1)

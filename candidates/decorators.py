@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 
+from candidates import selectors
 from candidates.models import Candidate, User
 
 
@@ -23,7 +24,7 @@ def candidate_required(view):
             if User.candidate.is_cached(request.user):  # loaded with the user (CandidateBackend.get_user)
                 request.candidate = request.user.candidate
             else:
-                request.candidate = Candidate.objects.select_related("county__city", "user").get(user=request.user)
+                request.candidate = selectors.candidate_of(request.user)
         except Candidate.DoesNotExist:
             return redirect("admin:index") if request.user.is_staff else redirect("home")
         return view(request, *args, **kwargs)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from candidates import selectors
 from candidates.models import Candidate, User
+from candidates.services import GENDER_MISMATCH_MESSAGE, ID_REGISTERED_MESSAGE
 from candidates.validators import validate_mobile
 from zikao.idnumbers import parse_id_number
 from zikao.models import County
@@ -76,11 +77,13 @@ def name_field():
     )
 
 
+PASSWORD_HELP_TEXT = "至少8位，须同时包含字母和数字，不能包含身份证号或其后6位，不能使用常见密码。"  # noqa: S105 — the rules, not a password
+
+
 def password_fields():
     return (
         forms.CharField(
-            label="登录密码", strip=False, error_messages=required("登录密码"),
-            help_text="至少8位，须同时包含字母和数字，不能包含身份证号或其后6位，不能使用常见密码。",
+            label="登录密码", strip=False, error_messages=required("登录密码"), help_text=PASSWORD_HELP_TEXT,
             widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         ),
         forms.CharField(
@@ -211,9 +214,9 @@ class NewCandidateForm(PortalFormMixin, SetPasswordFieldsMixin, forms.Form):
     captcha = CaptchaField(label="验证码", error_messages=CAPTCHA_MESSAGES)
 
     error_messages = {
-        "id_registered": "该身份证号已注册。请直接登录；如忘记密码，可通过“忘记密码”找回。",
+        "id_registered": ID_REGISTERED_MESSAGE,
         "id_enrolled": "该身份证号已在在籍考生名册中，请返回“考生注册”选择“我是在籍考生”完成注册。",
-        "gender_mismatch": "性别与身份证号不一致（身份证号第17位为奇数是男性，偶数是女性），请核对。",
+        "gender_mismatch": GENDER_MISMATCH_MESSAGE,
         "name_invalid": "姓名应与身份证上的一致，只能包含汉字、字母和间隔号“·”。",
         "county_city_mismatch": "所选区县不属于所选地市，请重新选择。",
     }
@@ -297,27 +300,26 @@ class EnrolledPasswordForm(PortalFormMixin, SetPasswordFieldsMixin, forms.Form):
         return user
 
 
-class CandidatePasswordChangeForm(PortalFormMixin, PasswordChangeForm):
+class NewPasswordFormMixin(PortalFormMixin):
+    """Chinese labels and rules text for Django's new-password forms (change and reset)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "新密码"
+        self.fields["new_password1"].help_text = PASSWORD_HELP_TEXT
+        self.fields["new_password2"].label = "确认新密码"
+        self.error_messages = {**self.error_messages, "password_mismatch": "两次输入的新密码不一致。"}
+
+
+class CandidatePasswordChangeForm(NewPasswordFormMixin, PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["old_password"].label = "原密码"
-        self.fields["new_password1"].label = "新密码"
-        self.fields["new_password1"].help_text = "至少8位，须同时包含字母和数字，不能包含身份证号或其后6位，不能使用常见密码。"
-        self.fields["new_password2"].label = "确认新密码"
-        self.error_messages = {
-            **self.error_messages,
-            "password_incorrect": "原密码不正确，请重新输入。",
-            "password_mismatch": "两次输入的新密码不一致。",
-        }
+        self.error_messages = {**self.error_messages, "password_incorrect": "原密码不正确，请重新输入。"}
 
 
-class CandidateSetPasswordForm(PortalFormMixin, SetPasswordForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["new_password1"].label = "新密码"
-        self.fields["new_password1"].help_text = "至少8位，须同时包含字母和数字，不能包含身份证号或其后6位，不能使用常见密码。"
-        self.fields["new_password2"].label = "确认新密码"
-        self.error_messages = {**self.error_messages, "password_mismatch": "两次输入的新密码不一致。"}
+class CandidateSetPasswordForm(NewPasswordFormMixin, SetPasswordForm):
+    pass
 
 
 class ProfileForm(PortalFormMixin, forms.ModelForm):

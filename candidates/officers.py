@@ -7,10 +7,8 @@ Each app lists what its officers may do in ``<app>/permissions.py`` as
 from importlib import import_module
 
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
 
-from candidates.models import OfficerScope, User
-from zikao.audit import record_event
+from candidates.models import OfficerScope
 
 PERMISSION_APPS = ["zikao", "candidates", "identity", "transfers"]
 GROUP_NAMES = {
@@ -41,19 +39,3 @@ def grant_officer_permissions(user):
     group, _ = Group.objects.get_or_create(name=GROUP_NAMES[level])
     group.permissions.set(permissions_for_level(level))
     user.groups.add(group)
-
-
-@transaction.atomic
-def create_officer(*, username, password, level, county=None, city=None, actor_label="operator"):
-    if User.objects.filter(username=username).exists():
-        raise ValueError(f"用户名 {username} 已存在。")
-    user = User(username=username, is_staff=True)
-    user.set_password(password)
-    user.save()
-    OfficerScope.objects.create(user=user, level=level, county=county, city=city)
-    grant_officer_permissions(user)
-    record_event(
-        actor=None, actor_label=actor_label, action="create_officer", obj=user,
-        to_state=level, data={"county": county.code if county else None, "city": city.code if city else None},
-    )
-    return user

@@ -17,11 +17,9 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from candidates.models import EnrolledRecord
-from zikao.audit import record_event
-from zikao.idnumbers import mask_id_number, parse_id_number
+from zikao.errors import DomainError
+from zikao.idnumbers import parse_id_number
 from zikao.models import County
 
 COLUMNS = {
@@ -35,7 +33,7 @@ TICKET_RE = re.compile(r"^\d{12}$")
 MAX_NAME_LENGTH = 50
 
 
-class RegistryFileError(Exception):
+class RegistryFileError(DomainError):
     """The file as a whole cannot be read; the message says why in one sentence."""
 
 
@@ -67,7 +65,7 @@ def decode(raw):
         try:
             return raw[3:].decode("utf-8"), "UTF-8（带BOM）"
         except UnicodeDecodeError:
-            raise RegistryFileError("文件以UTF-8标记开头，但内容不是有效的UTF-8编码，请重新导出。") from None
+            raise RegistryFileError("文件以UTF-8标记开头，但内容不是有效的UTF-8编码，请重新导出。", code="bad_utf8") from None
     try:
         return raw.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -76,7 +74,7 @@ def decode(raw):
         # GB18030 is the superset of GBK that Excel's "CSV" export produces on Chinese Windows.
         return raw.decode("gb18030"), "GBK"
     except UnicodeDecodeError:
-        raise RegistryFileError("无法识别文件编码：请导出为UTF-8或GBK编码的CSV文件。") from None
+        raise RegistryFileError("无法识别文件编码：请导出为UTF-8或GBK编码的CSV文件。", code="unknown_encoding") from None
 
 
 def _column_map(header):
@@ -91,7 +89,8 @@ def _column_map(header):
             positions[key] = found[0]
     if missing:
         raise RegistryFileError(
-            "文件缺少必需的列：" + "、".join(missing) + "。第一行应为列名：身份证号,姓名,准考证号,报名区县代码。"
+            "文件缺少必需的列：" + "、".join(missing) + "。第一行应为列名：身份证号,姓名,准考证号,报名区县代码。",
+            code="missing_columns",
         )
     return positions
 
@@ -102,15 +101,15 @@ def parse(raw, *, counties=None):
     Raises RegistryFileError for a file that is not a readable CSV with the columns.
     """
     if not raw.strip():
-        raise RegistryFileError("文件是空的。")
+        raise RegistryFileError("文件是空的。", code="empty")
     text, encoding = decode(raw)
     if "\x00" in text:
-        raise RegistryFileError("文件不是CSV文本文件（含有二进制内容），请从Excel另存为CSV后再导入。")
+        raise RegistryFileError("文件不是CSV文本文件（含有二进制内容），请从Excel另存为CSV后再导入。", code="binary")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
-        raise RegistryFileError("无法读取列名行，请确认文件为逗号分隔的CSV文件。") from None
+        raise RegistryFileError("无法读取列名行，请确认文件为逗号分隔的CSV文件。", code="no_header") from None
     positions = _column_map(header)
     counties = counties if counties is not None else set(County.objects.values_list("code", flat=True))
 
@@ -136,7 +135,7 @@ def parse(raw, *, counties=None):
             seen_tickets[values["ticket_number"]] = line
             rows.append({**values, "line": line})
     except csv.Error as error:
-        raise RegistryFileError(f"第 {reader.line_num} 行的CSV格式有误（{error}），请检查引号和分隔符。") from None
+        raise RegistryFileError(f"第 {reader.line_num} 行的CSV格式有误（{error}），请检查引号和分隔符。", code="bad_csv") from None
     return rows, errors, encoding
 
 
@@ -159,55 +158,3 @@ def _row_problem(values, counties):
     if values["county_code"] not in counties:
         return f"报名区县代码 {values['county_code']} 不是山西省的区县代码。"
     return None
-
-
-def import_rows(rows, *, actor_label, dry_run=False):
-    """Create or update one EnrolledRecord per row (matched on 身份证号).
-
-    Rows whose ticket number belongs to another person's record are reported,
-    not imported. With ``dry_run`` everything is rolled back, so the counts are
-    exactly what a real run would do.
-    """
-    report = ImportReport()
-    with transaction.atomic():
-        for row in rows:
-            try:
-                with transaction.atomic():
-                    outcome = _import_row(row, actor_label=actor_label)
-            except _RowRefused as refused:
-                report.errors.append(RowError(row["line"], str(refused)))
-                continue
-            setattr(report, outcome, getattr(report, outcome) + 1)
-        if dry_run:
-            transaction.set_rollback(True)
-    return report
-
-
-class _RowRefused(Exception):
-    pass
-
-
-def _import_row(row, *, actor_label):
-    holder = EnrolledRecord.objects.filter(ticket_number=row["ticket_number"]).exclude(id_number=row["id_number"])
-    if holder.exists():
-        raise _RowRefused("准考证号已属于名册中的另一位考生。")
-    record = EnrolledRecord.objects.select_for_update().filter(id_number=row["id_number"]).first()
-    values = {"name": row["name"], "ticket_number": row["ticket_number"], "county_id": row["county_code"]}
-    if record is None:
-        record = EnrolledRecord.objects.create(id_number=row["id_number"], **values)
-        record_event(
-            actor=None, actor_label=actor_label, action="import_enrolled_record", obj=record, to_state="created",
-            data={"masked_id_number": mask_id_number(record.id_number)},
-        )
-        return "created"
-    changed = [name for name, value in values.items() if getattr(record, name) != value]
-    if not changed:
-        return "unchanged"
-    for name in changed:
-        setattr(record, name, values[name])
-    record.save(update_fields=[*changed, "updated_at"])
-    record_event(
-        actor=None, actor_label=actor_label, action="import_enrolled_record", obj=record, to_state="updated",
-        data={"fields": [name.removesuffix("_id") for name in changed]},
-    )
-    return "updated"

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from axes.models import AccessAttempt
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from zikao.selectors import windows_by_kind
 
 MESSAGES_SHOWN = 20
 
-STATE_LABELS = {"upcoming": "未开始", "open": "进行中", "closed": "已结束", None: "未开放"}
+NO_WINDOW_LABEL = "未开放"  # a business with no window at all, past or future
 
 # 快捷入口 in the seed's order (section 五).
 WINDOW_ORDER = [
@@ -42,7 +43,7 @@ class WindowEntry:
 
     @property
     def state_label(self):
-        return STATE_LABELS[self.state]
+        return BusinessWindow.State(self.state).label if self.state else NO_WINDOW_LABEL
 
 
 def business_windows(*, now=None, windows=None):
@@ -111,3 +112,26 @@ def ticket_number_for(*, id_number, name):
     if record is not None and same_name(record.name, name):
         return record.ticket_number
     return None
+
+
+def enrolled_record(record_id):
+    """The registry entry ``record_id`` (from a signed activation token), or None."""
+    if not record_id:
+        return None
+    return EnrolledRecord.objects.select_related("county__city").filter(pk=record_id).first()
+
+
+def last_failed_attempt_at(*, username, ip_address):
+    """When the last failed sign-in of ``username`` from ``ip_address`` was recorded by axes, or None."""
+    return (
+        AccessAttempt.objects.filter(username=username, ip_address=ip_address)
+        .order_by("-attempt_time")
+        .values_list("attempt_time", flat=True)
+        .first()
+    )
+
+
+def candidate_of(user):
+    """The candidate profile of a signed-in ``user`` with county, city and user loaded; raises
+    Candidate.DoesNotExist for staff and anyone else without one."""
+    return Candidate.objects.select_related("county__city", "user").get(user=user)

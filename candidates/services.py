@@ -14,22 +14,22 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from candidates import selectors
-from candidates.models import Candidate, EnrolledRecord, User
+from candidates.models import Candidate, EnrolledRecord, OfficerScope, User
+from candidates.officers import grant_officer_permissions
+from candidates.registry import ImportReport, RowError
 from candidates.throttle import id_number_hash
-from zikao.audit import record_event
+from zikao.audit import AuditAction, record_event
+from zikao.errors import DomainError
 from zikao.idnumbers import mask_id_number, normalize_id_number, parse_id_number
 
 
-class AccountError(Exception):
-    """A rule of candidate accounts was broken; the message is fit to show the candidate."""
-
-    def __init__(self, message, code=""):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+class AccountError(DomainError):
+    """A rule of candidate or officer accounts was broken; the message is fit to show who acted."""
 
 
+# Shared with the registration form, which checks the same rules first for a friendlier page.
 ID_REGISTERED_MESSAGE = "该身份证号已注册。请直接登录；如忘记密码，可通过“忘记密码”找回。"
+GENDER_MISMATCH_MESSAGE = "性别与身份证号不一致（身份证号第17位为奇数是男性，偶数是女性），请核对。"
 ACTIVATION_FAILED_MESSAGE = (
     "未能完成核对。请确认身份证号和姓名与报考时登记的信息一致；如已设置过登录密码，请直接登录或使用“忘记密码”。"
     "仍有疑问请联系所属报名点。"
@@ -44,6 +44,22 @@ def new_username():
             return username
 
 
+def _create_account(*, password, refusal, **profile):
+    """The user and candidate rows of a new account.
+
+    Two submits of one ID number at once pass the caller's check together; the unique ID number
+    then decides, and the loser gets ``refusal``.
+    """
+    user = User(username=new_username())
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+            return Candidate.objects.create(user=user, **profile)
+    except IntegrityError:
+        raise refusal from None
+
+
 @transaction.atomic
 def register_new_candidate(
     *, name, id_number, gender, ethnicity, household_type, education_level, occupation, political_status,
@@ -52,25 +68,17 @@ def register_new_candidate(
     """Create the account and profile of a 新考生 (identity not yet verified)."""
     facts = parse_id_number(id_number)
     if facts.gender != gender:
-        raise AccountError("性别与身份证号不一致，请核对。", code="gender_mismatch")
+        raise AccountError(GENDER_MISMATCH_MESSAGE, code="gender_mismatch")
     if selectors.id_number_registered(facts.number):
         raise AccountError(ID_REGISTERED_MESSAGE, code="id_registered")
-    user = User(username=new_username())
-    user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-            candidate = Candidate.objects.create(
-                user=user, kind=Candidate.Kind.NEW, name=name, id_number=facts.number, gender=gender,
-                birth_date=facts.birth_date, ethnicity=ethnicity, household_type=household_type,
-                education_level=education_level, occupation=occupation, political_status=political_status,
-                mobile=mobile, email=email, county=county,
-            )
-    except IntegrityError:
-        # Two submits of the same ID number at once: the unique constraint decided.
-        raise AccountError(ID_REGISTERED_MESSAGE, code="id_registered") from None
+    candidate = _create_account(
+        password=password, refusal=AccountError(ID_REGISTERED_MESSAGE, code="id_registered"),
+        kind=Candidate.Kind.NEW, name=name, id_number=facts.number, gender=gender, birth_date=facts.birth_date,
+        ethnicity=ethnicity, household_type=household_type, education_level=education_level,
+        occupation=occupation, political_status=political_status, mobile=mobile, email=email, county=county,
+    )
     record_event(
-        actor=user, action="register_candidate", obj=candidate, to_state=candidate.identity_status,
+        actor=candidate.user, action=AuditAction.REGISTER_CANDIDATE, obj=candidate, to_state=candidate.identity_status,
         data={"kind": Candidate.Kind.NEW, "county": county.code},
     )
     return candidate
@@ -103,22 +111,15 @@ def activate_enrolled_candidate(*, record_id, password, mobile, email=""):
     if record is None or record.activated_at is not None or selectors.id_number_registered(record.id_number):
         raise AccountError(ACTIVATION_FAILED_MESSAGE, code="not_activatable")
     facts = parse_id_number(record.id_number)
-    user = User(username=new_username())
-    user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-            candidate = Candidate.objects.create(
-                user=user, kind=Candidate.Kind.ENROLLED, name=record.name, id_number=facts.number,
-                ticket_number=record.ticket_number, gender=facts.gender, birth_date=facts.birth_date,
-                mobile=mobile, email=email, county=record.county,
-            )
-    except IntegrityError:
-        raise AccountError(ACTIVATION_FAILED_MESSAGE, code="not_activatable") from None
+    candidate = _create_account(
+        password=password, refusal=AccountError(ACTIVATION_FAILED_MESSAGE, code="not_activatable"),
+        kind=Candidate.Kind.ENROLLED, name=record.name, id_number=facts.number, ticket_number=record.ticket_number,
+        gender=facts.gender, birth_date=facts.birth_date, mobile=mobile, email=email, county=record.county,
+    )
     record.activated_at = timezone.now()
     record.save(update_fields=["activated_at", "updated_at"])
     record_event(
-        actor=user, action="activate_enrolled_candidate", obj=candidate, to_state=candidate.identity_status,
+        actor=candidate.user, action=AuditAction.ACTIVATE_ENROLLED_CANDIDATE, obj=candidate, to_state=candidate.identity_status,
         data={"kind": Candidate.Kind.ENROLLED, "county": record.county_id, "enrolled_record": record.pk},
     )
     return candidate
@@ -138,13 +139,42 @@ def update_candidate_profile(*, candidate, actor, mobile, email, occupation, edu
     for field in changed:
         setattr(candidate, field, values[field])
     candidate.save(update_fields=[*changed, "updated_at"])
-    record_event(actor=actor, action="update_candidate_profile", obj=candidate, data={"fields": changed})
+    record_event(actor=actor, action=AuditAction.UPDATE_CANDIDATE_PROFILE, obj=candidate, data={"fields": changed})
     return candidate, changed
 
 
-def record_password_change(*, user, how):
-    """Audit a password change (the change itself is Django's form.save())."""
-    record_event(actor=user, action="change_password", obj=user, data={"how": how})
+@transaction.atomic
+def change_password(*, form, how):
+    """Save a valid password form (change or reset) and audit it in one transaction.
+
+    ``form`` is one of Django's password forms: its ``save()`` hashes the new password the way
+    the validators and hashers are configured. The caller refreshes the session afterwards.
+    """
+    user = form.save()
+    record_event(actor=user, action=AuditAction.CHANGE_PASSWORD, obj=user, data={"how": how})
+    return user
+
+
+@transaction.atomic
+def create_officer(*, username, password, level, county=None, city=None, actor_label):
+    """A staff account with its scope and the admin permissions of its level."""
+    if User.objects.filter(username=username).exists():
+        raise AccountError(f"用户名 {username} 已存在。", code="username_taken")
+    user = User(username=username, is_staff=True)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Two operators creating the same name at once: the unique username decided.
+        raise AccountError(f"用户名 {username} 已存在。", code="username_taken") from None
+    OfficerScope.objects.create(user=user, level=level, county=county, city=city)
+    grant_officer_permissions(user)
+    record_event(
+        actor=None, actor_label=actor_label, action=AuditAction.CREATE_OFFICER, obj=user, to_state=level,
+        data={"county": county.code if county else None, "city": city.code if city else None},
+    )
+    return user
 
 
 @transaction.atomic
@@ -177,7 +207,7 @@ def request_password_reset(*, id_number, name, domain, use_https, actor_label):
     body = render_to_string("candidates/email/password_reset_email.txt", context)
     message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [candidate.email])
     record_event(
-        actor=None, actor_label=actor_label, action="password_reset_requested", obj=user,
+        actor=None, actor_label=actor_label, action=AuditAction.PASSWORD_RESET_REQUESTED, obj=user,
         data={"masked_id_number": mask_id_number(id_number)},
     )
     transaction.on_commit(message.send)
@@ -187,10 +217,65 @@ def look_up_ticket_number(*, id_number, name, actor=None, actor_label="anonymous
     """The ticket number for ID number + name, or None; every look-up is audited."""
     ticket_number = selectors.ticket_number_for(id_number=id_number, name=name)
     record_event(
-        actor=actor, actor_label=actor_label, action="ticket_number_lookup",
+        actor=actor, actor_label=actor_label, action=AuditAction.TICKET_NUMBER_LOOKUP,
         # recorded against the hashed ID number, never the number
         object_type="candidates.ticket_number_lookup", object_id=id_number_hash(id_number),
         to_state="found" if ticket_number else "not_found",
         data={"masked_id_number": mask_id_number(normalize_id_number(id_number)), "client": client_hash},
     )
     return ticket_number
+
+
+# --- the enrolled-candidate registry (operators, import_enrolled) ---------------------------------
+
+
+@transaction.atomic
+def import_enrolled_records(*, rows, actor_label, dry_run=False):
+    """Create or update one EnrolledRecord per row (matched on 身份证号).
+
+    Rows whose ticket number belongs to another person's record are reported,
+    not imported. With ``dry_run`` everything is rolled back, so the counts are
+    exactly what a real run would do.
+    """
+    report = ImportReport()
+    for row in rows:
+        try:
+            with transaction.atomic():
+                outcome = _import_row(row, actor_label=actor_label)
+        except _RowRefused as refused:
+            report.errors.append(RowError(row["line"], str(refused)))
+            continue
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    if dry_run:
+        transaction.set_rollback(True)
+    return report
+
+
+class _RowRefused(Exception):
+    pass
+
+
+def _import_row(row, *, actor_label):
+    holder = EnrolledRecord.objects.filter(ticket_number=row["ticket_number"]).exclude(id_number=row["id_number"])
+    if holder.exists():
+        raise _RowRefused("准考证号已属于名册中的另一位考生。")
+    record = EnrolledRecord.objects.select_for_update().filter(id_number=row["id_number"]).first()
+    values = {"name": row["name"], "ticket_number": row["ticket_number"], "county_id": row["county_code"]}
+    if record is None:
+        record = EnrolledRecord.objects.create(id_number=row["id_number"], **values)
+        record_event(
+            actor=None, actor_label=actor_label, action=AuditAction.IMPORT_ENROLLED_RECORD, obj=record, to_state="created",
+            data={"masked_id_number": mask_id_number(record.id_number)},
+        )
+        return "created"
+    changed = [name for name, value in values.items() if getattr(record, name) != value]
+    if not changed:
+        return "unchanged"
+    for name in changed:
+        setattr(record, name, values[name])
+    record.save(update_fields=[*changed, "updated_at"])
+    record_event(
+        actor=None, actor_label=actor_label, action=AuditAction.IMPORT_ENROLLED_RECORD, obj=record, to_state="updated",
+        data={"fields": [name.removesuffix("_id") for name in changed]},
+    )
+    return "updated"

@@ -8,11 +8,11 @@ become messages. Every page with personal data is never cached
 import math
 
 from axes.helpers import get_client_ip_address, get_cool_off
-from axes.models import AccessAttempt
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
@@ -34,10 +34,9 @@ from candidates.forms import (
     NewCandidateForm,
     ProfileForm,
 )
-from candidates.models import Candidate, EnrolledRecord
+from candidates.models import Candidate
 from zikao.blocks import cached_block
-from zikao.models import County
-from zikao.selectors import all_windows, next_window_change
+from zikao.selectors import all_windows, county_with_point, next_window_change
 
 CANDIDATE_BACKEND = "candidates.backends.CandidateBackend"
 TOO_MANY = "操作过于频繁，请 {minutes} 分钟后再试。"
@@ -60,6 +59,14 @@ def _landing_url(user):
 def _too_many(request, template, context, limit):
     messages.error(request, TOO_MANY.format(minutes=limit.minutes))
     return render(request, template, context, status=429)
+
+
+def _lookup_refused(request, *, per_ip, per_id, id_number, template, context):
+    """Count a look-up by ID number (from this address, of this number): None while both are within
+    their limits, else the 429 page with an empty form, so the numbers typed are not shown again."""
+    if throttle.hit_address_and_id_number(request, per_ip, per_id, id_number):
+        return None
+    return _too_many(request, template, {**context, "form": IdentityLookupForm()}, per_id)
 
 
 # --- Sign-in, sign-out, idle keep-alive ---------------------------------------------------------
@@ -117,14 +124,9 @@ def session_keepalive(request):
 def lockout_response(request, response=None, credentials=None, *args, **kwargs):
     """Shown by django-axes when an account is locked from this address: says how long to wait."""
     cool_off = get_cool_off(request)
-    last = (
-        AccessAttempt.objects.filter(
-            username=axes_username(request, credentials),
-            ip_address=getattr(request, "axes_ip_address", None) or get_client_ip_address(request),
-        )
-        .order_by("-attempt_time")
-        .values_list("attempt_time", flat=True)
-        .first()
+    last = selectors.last_failed_attempt_at(
+        username=axes_username(request, credentials),
+        ip_address=getattr(request, "axes_ip_address", None) or get_client_ip_address(request),
     )
     now = timezone.now()
     unlock_at = (last or now) + cool_off
@@ -178,10 +180,12 @@ def register_enrolled(request):
         return redirect(_landing_url(request.user))
     form = IdentityLookupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not throttle.hit_address_and_id_number(request, throttle.ENROLLED_MATCH_PER_IP,
-                                                  throttle.ENROLLED_MATCH_PER_ID, form.cleaned_data["id_number"]):
-            return _too_many(request, "candidates/register_enrolled.html", {"form": IdentityLookupForm()},
-                             throttle.ENROLLED_MATCH_PER_ID)
+        refused = _lookup_refused(
+            request, per_ip=throttle.ENROLLED_MATCH_PER_IP, per_id=throttle.ENROLLED_MATCH_PER_ID,
+            id_number=form.cleaned_data["id_number"], template="candidates/register_enrolled.html", context={},
+        )
+        if refused:
+            return refused
         record = selectors.activatable_enrolled_record(
             id_number=form.cleaned_data["id_number"], name=form.cleaned_data["name"]
         )
@@ -199,7 +203,7 @@ def register_enrolled(request):
 def register_enrolled_password(request):
     """在籍考生 step 2: 设置登录密码 for the registry entry matched in step 1."""
     record_id = services.read_activation_token(request.session.get(ACTIVATION_SESSION_KEY))
-    record = EnrolledRecord.objects.select_related("county__city").filter(pk=record_id).first() if record_id else None
+    record = selectors.enrolled_record(record_id)
     if record is None:
         request.session.pop(ACTIVATION_SESSION_KEY, None)
         messages.warning(request, "核对信息已过期（有效期15分钟），请重新输入身份证号和姓名。")
@@ -233,9 +237,9 @@ class CandidatePasswordChangeView(auth_views.PasswordChangeView):
     form_class = CandidatePasswordChangeForm
 
     def form_valid(self, form):
-        form.save()
-        update_session_auth_hash(self.request, form.user)
-        services.record_password_change(user=form.user, how="change")
+        user = services.change_password(form=form, how="change")
+        # Keeps this session signed in; the new hash signs every other session out.
+        update_session_auth_hash(self.request, user)
         messages.success(self.request, "密码已修改，下次请使用新密码登录。")
         return redirect(_landing_url(form.user))
 
@@ -243,7 +247,7 @@ class CandidatePasswordChangeView(auth_views.PasswordChangeView):
 def _point_lookup_context(request):
     """报名点联系方式 for the county chosen in the GET form (public information)."""
     code = request.GET.get("county", "")
-    point_county = County.objects.select_related("city", "registration_point").filter(code=code).first()
+    point_county = county_with_point(code)
     return {
         "county_groups": selectors.counties_by_city(),
         "point_county": point_county,
@@ -259,10 +263,12 @@ def password_reset(request):
     context = {"form": form, **_point_lookup_context(request)}
     if request.method == "POST" and form.is_valid():
         id_number = form.cleaned_data["id_number"]
-        if not throttle.hit_address_and_id_number(request, throttle.PASSWORD_RESET_PER_IP,
-                                                  throttle.PASSWORD_RESET_PER_ID, id_number):
-            context["form"] = IdentityLookupForm()
-            return _too_many(request, "candidates/password_reset.html", context, throttle.PASSWORD_RESET_PER_ID)
+        refused = _lookup_refused(
+            request, per_ip=throttle.PASSWORD_RESET_PER_IP, per_id=throttle.PASSWORD_RESET_PER_ID,
+            id_number=id_number, template="candidates/password_reset.html", context=context,
+        )
+        if refused:
+            return refused
         services.request_password_reset(
             id_number=id_number, name=form.cleaned_data["name"], domain=request.get_host(),
             use_https=request.is_secure(), actor_label=f"anonymous:{throttle.client_ip_hash(request)}",
@@ -281,9 +287,10 @@ class CandidatePasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        services.record_password_change(user=form.user, how="reset_by_email")
-        return response
+        # Django's form_valid without its own form.save(): the service saves and audits at once.
+        services.change_password(form=form, how="reset_by_email")
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class CandidatePasswordResetCompleteView(auth_views.PasswordResetCompleteView):
@@ -298,10 +305,12 @@ def ticket_number(request):
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         id_number = form.cleaned_data["id_number"]
-        if not throttle.hit_address_and_id_number(request, throttle.TICKET_LOOKUP_PER_IP,
-                                                  throttle.TICKET_LOOKUP_PER_ID, id_number):
-            context["form"] = IdentityLookupForm()
-            return _too_many(request, "candidates/ticket_number.html", context, throttle.TICKET_LOOKUP_PER_ID)
+        refused = _lookup_refused(
+            request, per_ip=throttle.TICKET_LOOKUP_PER_IP, per_id=throttle.TICKET_LOOKUP_PER_ID,
+            id_number=id_number, template="candidates/ticket_number.html", context=context,
+        )
+        if refused:
+            return refused
         user = request.user if request.user.is_authenticated else None
         found = services.look_up_ticket_number(
             id_number=id_number, name=form.cleaned_data["name"], actor=user,

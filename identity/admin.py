@@ -18,7 +18,9 @@ from identity.forms import ApproveForm, InPersonForm, RejectForm
 from identity.models import CheckResult, IdentitySubmission
 from identity.selectors import officer_submissions
 from zikao.audit import events_of
-from zikao.models import County
+from zikao.errors import DomainError
+from zikao.selectors import counties
+from zikao.views_helpers import admin_page_context, domain_error_message
 
 Status = IdentitySubmission.Status
 PROBLEM_OUTCOMES = [CheckResult.Outcome.FAILED, CheckResult.Outcome.UNCERTAIN]
@@ -40,7 +42,7 @@ class CountyFilter(admin.SimpleListFilter):
         codes = (
             model_admin.get_queryset(request).order_by().values_list("candidate__county", flat=True).distinct()
         )
-        return [(county.code, county.full_name) for county in County.objects.filter(code__in=codes).select_related("city")]
+        return [(county.code, county.full_name) for county in counties(codes)]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -162,14 +164,7 @@ class IdentitySubmissionAdmin(IdNumberLookupMixin, admin.ModelAdmin):
 
     # --- review page ---------------------------------------------------------------------------
     def available_decisions(self, request, submission):
-        decisions = []
-        active = submission.status in (Status.SUBMITTED, Status.CHECKING, Status.NEEDS_REVIEW)
-        if active and request.user.has_perm("identity.decide_identitysubmission"):
-            decisions += ["approve", "reject"]
-        if request.user.has_perm("identity.verify_identity_in_person") and not submission.candidate.is_approved:
-            latest = submission.candidate.identity_submissions.order_by("-attempt").first()
-            if active or (submission.status == Status.REJECTED and latest.pk == submission.pk):
-                decisions.append("in_person")
+        decisions = services.allowed_decisions(actor=request.user, submission=submission)
         return [(code, DECISIONS[code][0]) for code in decisions]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -230,20 +225,13 @@ class IdentitySubmissionAdmin(IdNumberLookupMixin, admin.ModelAdmin):
                         submission=submission, actor=request.user, reason_code=form.cleaned_data["reason"],
                         note=form.cleaned_data["note"],
                     )
-            except services.IdentityError as error:
-                self.message_user(request, error.message, messages.ERROR)
+            except DomainError as error:
+                domain_error_message(request, error)
                 return redirect(change_url)
             self.message_user(request, f"已{label}：{submission.candidate.name} 第{submission.attempt}次身份验证。", messages.SUCCESS)
             return redirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": f"确认{label}",
-            "label": label,
-            "decision": decision,
-            "form": form,
-            "submission": submission,
-            "photos": list(submission.photos.all()),
-            "change_url": change_url,
-        }
+        context = admin_page_context(
+            self, request, title=f"确认{label}", label=label, decision=decision, form=form, submission=submission,
+            photos=list(submission.photos.all()), change_url=change_url,
+        )
         return TemplateResponse(request, "identity/admin/decide.html", context)

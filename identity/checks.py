@@ -1,7 +1,8 @@
 """The automatic check pipeline: faces, same person, background, sharpness, duplicates.
 
-Runs on a Celery worker (identity.tasks), never in a web request: dlib takes
-~60 ms per face encoding and loads ~100 MB of models once per process.
+Runs on a Celery worker (identity.tasks), never in a web request: dlib's face
+encodings are slow and its models are loaded once per process (figures in
+docs/identity-checks.md).
 
 Every check returns a ``Check`` with the measured value and the threshold it was
 judged against. The thresholds below were chosen from measurements on real

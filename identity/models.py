@@ -24,18 +24,26 @@ def slots_for(candidate):
     return [Slot.ID_CARD, Slot.HANDHELD]
 
 
+# Outside the model so that its Meta.constraints can name them (a nested class cannot see the
+# model's attributes); the model exposes them as IdentitySubmission.Status / .ACTIVE_STATUSES.
+class SubmissionStatus(models.TextChoices):
+    SUBMITTED = "submitted", "已提交"
+    CHECKING = "checking", "检查中"
+    APPROVED = "approved", "已通过"
+    REJECTED = "rejected", "未通过"
+    NEEDS_REVIEW = "needs_review", "待人工审核"
+
+
+ACTIVE_SUBMISSION_STATUSES = [SubmissionStatus.SUBMITTED, SubmissionStatus.CHECKING, SubmissionStatus.NEEDS_REVIEW]
+FINAL_SUBMISSION_STATUSES = [SubmissionStatus.APPROVED, SubmissionStatus.REJECTED]
+
+
 class IdentitySubmission(models.Model):
     """One upload of 三照 / 两照 and what became of it."""
 
-    class Status(models.TextChoices):
-        SUBMITTED = "submitted", "已提交"
-        CHECKING = "checking", "检查中"
-        APPROVED = "approved", "已通过"
-        REJECTED = "rejected", "未通过"
-        NEEDS_REVIEW = "needs_review", "待人工审核"
-
-    ACTIVE_STATUSES = (Status.SUBMITTED, Status.CHECKING, Status.NEEDS_REVIEW)
-    FINAL_STATUSES = (Status.APPROVED, Status.REJECTED)
+    Status = SubmissionStatus
+    ACTIVE_STATUSES = tuple(ACTIVE_SUBMISSION_STATUSES)
+    FINAL_STATUSES = tuple(FINAL_SUBMISSION_STATUSES)
 
     class Method(models.TextChoices):
         AUTOMATIC = "automatic", "系统自动"
@@ -70,13 +78,13 @@ class IdentitySubmission(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["candidate"],
-                condition=Q(status__in=["submitted", "checking", "needs_review"]),
+                condition=Q(status__in=ACTIVE_SUBMISSION_STATUSES),
                 name="identity_one_active_submission",
                 violation_error_message="该考生已有一份正在处理的身份验证申请。",
             ),
             models.UniqueConstraint(fields=["candidate", "attempt"], name="identity_attempt_unique"),
             models.CheckConstraint(
-                condition=~Q(status__in=["approved", "rejected"]) | Q(decided_at__isnull=False),
+                condition=~Q(status__in=FINAL_SUBMISSION_STATUSES) | Q(decided_at__isnull=False),
                 name="identity_decided_has_time",
             ),
         ]

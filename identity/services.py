@@ -30,7 +30,8 @@ from identity.models import (
     slots_for,
 )
 from identity.storage import private_storage
-from zikao.audit import record_event
+from zikao.audit import AuditAction, record_event
+from zikao.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -62,12 +63,8 @@ REJECTION_REASONS = {
 }
 
 
-class IdentityError(Exception):
+class IdentityError(DomainError):
     """A broken rule; ``message`` is fit to show to a candidate or an officer."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 # --- tickets -------------------------------------------------------------------------
@@ -99,7 +96,7 @@ def issue_ticket_number(*, county, moment=None):
     while True:
         number += 1
         if number > 99999:
-            raise IdentityError("本考次该区县的准考证号已用完，请联系省招考中心。")
+            raise IdentityError("本考次该区县的准考证号已用完，请联系省招考中心。", code="ticket_numbers_exhausted")
         ticket = f"{prefix}{number:05d}"
         taken = (
             Candidate.objects.filter(ticket_number=ticket).exists()
@@ -122,23 +119,24 @@ def submit_photos(*, candidate, photos):
     required = slots_for(candidate)
     missing = [slot for slot in required if slot not in photos]
     if missing:
-        raise IdentityError("请上传全部照片：" + "、".join(SLOT_SHORT_LABELS[slot] for slot in missing) + "。")
+        raise IdentityError("请上传全部照片：" + "、".join(SLOT_SHORT_LABELS[slot] for slot in missing) + "。", code="photos_missing")
     storage = private_storage()
     stored = []
     try:
         with transaction.atomic():
             candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
             if candidate.is_approved:
-                raise IdentityError("您的身份验证已经通过，照片已锁定，不能再上传。")
+                raise IdentityError("您的身份验证已经通过，照片已锁定，不能再上传。", code="already_approved")
             if IdentitySubmission.objects.filter(
                 candidate=candidate, status__in=IdentitySubmission.ACTIVE_STATUSES
             ).exists():
-                raise IdentityError("您上次提交的照片正在检查或等待人工审核，请等待结果后再上传。")
+                raise IdentityError("您上次提交的照片正在检查或等待人工审核，请等待结果后再上传。", code="submission_pending")
             now = timezone.now()
             today = IdentitySubmission.objects.filter(candidate=candidate, submitted_at__gte=now - timedelta(days=1))
             if today.count() >= MAX_SUBMISSIONS_PER_DAY:
                 raise IdentityError(
-                    f"24 小时内最多提交 {MAX_SUBMISSIONS_PER_DAY} 次照片，请明天再试，或携带身份证到所属报名点进行人工审核。"
+                    f"24 小时内最多提交 {MAX_SUBMISSIONS_PER_DAY} 次照片，请明天再试，或携带身份证到所属报名点进行人工审核。",
+                    code="daily_limit",
                 )
             last = IdentitySubmission.objects.filter(candidate=candidate).aggregate(Max("attempt"))["attempt__max"]
             submission = IdentitySubmission.objects.create(
@@ -156,7 +154,7 @@ def submit_photos(*, candidate, photos):
             candidate.identity_status = Candidate.IdentityStatus.CHECKING
             candidate.save(update_fields=["identity_status", "updated_at"])
             record_event(
-                actor=candidate.user, action="identity_submit", obj=submission, to_state=Status.SUBMITTED,
+                actor=candidate.user, action=AuditAction.IDENTITY_SUBMIT, obj=submission, to_state=Status.SUBMITTED,
                 data={"attempt": submission.attempt, "slots": list(required), "candidate_status": candidate_status},
             )
             transaction.on_commit(lambda: enqueue_checks(submission.pk))
@@ -202,7 +200,7 @@ def start_checks(*, submission_id, stale_after):
         submission.check_runs += 1
         submission.save(update_fields=["status", "check_started_at", "check_runs"])
         record_event(
-            actor=None, actor_label=SYSTEM_ACTOR, action="identity_checks_started", obj=submission,
+            actor=None, actor_label=SYSTEM_ACTOR, action=AuditAction.IDENTITY_CHECKS_STARTED, obj=submission,
             from_state=from_state, to_state=Status.CHECKING, data={"run": submission.check_runs},
         )
         return submission
@@ -255,15 +253,16 @@ def _already_decided(submission):
     who = submission.decided_by.get_username() if submission.decided_by else "系统"
     when = f"（{timezone.localtime(submission.decided_at):%Y-%m-%d %H:%M}）" if submission.decided_at else ""
     return IdentityError(
-        f"该申请已由{who}处理为“{submission.get_status_display()}”{when}，您的操作没有执行。请刷新页面查看最新状态。"
+        f"该申请已由{who}处理为“{submission.get_status_display()}”{when}，您的操作没有执行。请刷新页面查看最新状态。",
+        code="already_decided",
     )
 
 
 def _check_officer(actor, submission, permission):
     if not actor.has_perm(permission):
-        raise IdentityError("您没有办理此项身份验证审核的权限。")
+        raise IdentityError("您没有办理此项身份验证审核的权限。", code="no_permission")
     if not covers_county(actor, submission.candidate.county):
-        raise IdentityError("该考生不属于您管辖的区县，不能处理。")
+        raise IdentityError("该考生不属于您管辖的区县，不能处理。", code="out_of_scope")
 
 
 def _allowed_from(method, submission):
@@ -278,6 +277,30 @@ def _allowed_from(method, submission):
     return submission.status == Status.REJECTED and latest.pk == submission.pk
 
 
+def allowed_decisions(*, actor, submission):
+    """The officer decisions (``approve``, ``reject``, ``in_person``) ``actor`` may take on ``submission``
+    now: the same rules the decisions below enforce, so admin offers no button that would be refused."""
+    if not covers_county(actor, submission.candidate.county):
+        return []
+    decisions = []
+    if actor.has_perm("identity.decide_identitysubmission") and _allowed_from(Method.OFFICER, submission):
+        decisions += ["approve", "reject"]
+    if (
+        actor.has_perm("identity.verify_identity_in_person")
+        and not submission.candidate.is_approved
+        and _allowed_from(Method.IN_PERSON, submission)
+    ):
+        decisions.append("in_person")
+    return decisions
+
+
+DECISION_ACTIONS = {
+    Status.APPROVED: AuditAction.IDENTITY_APPROVED,
+    Status.REJECTED: AuditAction.IDENTITY_REJECTED,
+    Status.NEEDS_REVIEW: AuditAction.IDENTITY_NEEDS_REVIEW,
+}
+
+
 def _record_decision(submission, *, actor, method, from_state, reasons, note, data=None, now=None):
     now = now or timezone.now()
     if submission.status in IdentitySubmission.FINAL_STATUSES:
@@ -290,7 +313,7 @@ def _record_decision(submission, *, actor, method, from_state, reasons, note, da
         update_fields=["status", "decided_at", "decided_by", "decided_automatically", "decision_method", "reasons"]
     )
     record_event(
-        actor=actor, actor_label="" if actor else SYSTEM_ACTOR, action=f"identity_{submission.status}",
+        actor=actor, actor_label="" if actor else SYSTEM_ACTOR, action=DECISION_ACTIONS[submission.status],
         obj=submission, from_state=from_state, to_state=submission.status,
         reason="\n".join([*reasons, note] if note else reasons),
         data={"method": method, "candidate": submission.candidate_id, **(data or {})},
@@ -310,7 +333,7 @@ def approve_identity(*, submission, actor=None, in_person=False, note=""):
             raise _already_decided(submission)
         candidate = Candidate.objects.select_for_update().get(pk=submission.candidate_id)
         if candidate.is_approved:
-            raise IdentityError("该考生的身份验证已经通过，无需重复审核。")
+            raise IdentityError("该考生的身份验证已经通过，无需重复审核。", code="already_approved")
         now = timezone.now()
         new_ticket = None
         if candidate.kind == Candidate.Kind.NEW and not candidate.ticket_number:
@@ -327,7 +350,7 @@ def approve_identity(*, submission, actor=None, in_person=False, note=""):
         candidate.save(update_fields=["identity_status", "identity_approved_at", "ticket_number", "updated_at"])
         if new_ticket:
             record_event(
-                actor=actor, actor_label="" if actor else SYSTEM_ACTOR, action="ticket_number_issued",
+                actor=actor, actor_label="" if actor else SYSTEM_ACTOR, action=AuditAction.TICKET_NUMBER_ISSUED,
                 obj=candidate, to_state=new_ticket, data={"submission": submission.pk},
             )
         body = f"您的身份验证已于 {timezone.localtime(now):%Y年%m月%d日 %H:%M} 通过"
@@ -343,9 +366,9 @@ def reject_identity(*, submission, actor=None, reasons=None, reason_code="", not
     method = Method.AUTOMATIC if actor is None else Method.OFFICER
     if actor is not None:
         if reason_code not in REJECTION_REASONS:
-            raise IdentityError("请选择不通过的原因。")
+            raise IdentityError("请选择不通过的原因。", code="reason_required")
         if reason_code == "other" and not note.strip():
-            raise IdentityError("选择“其他原因”时，请在说明中写明原因。")
+            raise IdentityError("选择“其他原因”时，请在说明中写明原因。", code="note_required")
         reasons = [text for text in [REJECTION_REASONS[reason_code][1], note.strip()] if text]
     reasons = list(reasons or []) or ["照片不符合要求，请按页面上的要求重新拍摄后上传。"]
     with transaction.atomic():

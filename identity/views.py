@@ -1,4 +1,5 @@
 import io
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,11 +15,13 @@ from identity import selectors, services
 from identity.forms import PhotoUploadForm
 from identity.intake import MAX_BYTES, BoundedUploadHandler
 from identity.models import IdentitySubmission, slots_for
-from zikao.models import RegistrationPoint
+from zikao.errors import DomainError
+from zikao.selectors import registration_point_of
 
 Status = IdentitySubmission.Status
 # After this many rejected attempts the page points to the registration point (人工审核).
 IN_PERSON_AFTER_REJECTIONS = 3
+LOCKED_MESSAGE = "您的照片已锁定或正在处理中，现在不能上传。"
 THUMBNAIL_SIDE = 240
 
 
@@ -36,13 +39,6 @@ def _state(candidate, latest):
     return latest.status  # needs_review / rejected
 
 
-def _registration_point(candidate):
-    try:
-        return candidate.county.registration_point
-    except RegistrationPoint.DoesNotExist:
-        return None
-
-
 @csrf_exempt
 def identity_page(request):
     """Upload 三照 / 两照 and see the verification state."""
@@ -52,57 +48,81 @@ def identity_page(request):
     return _identity_page(request)
 
 
+@dataclass(frozen=True)
+class UploadOutcome:
+    """What became of a posted upload, before it is answered as JSON (the page's script) or HTML."""
+
+    submission: IdentitySubmission | None = None  # stored and queued
+    form: PhotoUploadForm | None = None  # invalid, or refused by the service (errors on the form)
+    refusal: str = ""  # uploads are locked in the current state
+
+
 @csrf_protect
 @candidate_required
 def _identity_page(request):
     candidate = request.candidate
     latest = selectors.latest_submission(candidate)
     state = _state(candidate, latest)
-    can_upload = state in {"new", "rejected"}
     slots = slots_for(candidate)
-    form = PhotoUploadForm(slots=slots) if can_upload else None
-    status = 200
-    if request.method == "POST":
-        if not can_upload:
-            message = "您的照片已锁定或正在处理中，现在不能上传。"
-            if _wants_json(request):
-                return JsonResponse({"ok": False, "errors": {}, "non_field_errors": [message]}, status=409)
-            messages.error(request, message)
-            return redirect("identity")
-        form = PhotoUploadForm(request.POST, request.FILES, slots=slots)
-        if form.is_valid():
-            try:
-                submission = services.submit_photos(candidate=candidate, photos=form.cleaned_data)
-            except services.IdentityError as error:
-                form.add_error(None, error.message)
-            else:
-                if _wants_json(request):
-                    return JsonResponse({"ok": True, "redirect": reverse("identity")})
-                submission.refresh_from_db(fields=["status"])
-                if submission.is_checking:  # with in-process checks the page already shows the result
-                    messages.success(request, "照片已提交，正在检查。")
-                return redirect("identity")
-        if _wants_json(request):
-            return JsonResponse(
-                {
-                    "ok": False,
-                    "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items() if name != "__all__"},
-                    "non_field_errors": [str(e) for e in form.non_field_errors()],
-                },
-                status=400,
-            )
-        status = 400
+    can_upload = state in {"new", "rejected"}
+    if request.method != "POST":
+        return _page(request, candidate, latest, state, PhotoUploadForm(slots=slots) if can_upload else None)
+    outcome = _upload(request, candidate, slots) if can_upload else UploadOutcome(refusal=LOCKED_MESSAGE)
+    if _wants_json(request):
+        return _json_answer(outcome)
+    return _html_answer(request, outcome, candidate, latest, state)
+
+
+def _upload(request, candidate, slots):
+    form = PhotoUploadForm(request.POST, request.FILES, slots=slots)
+    if form.is_valid():
+        try:
+            return UploadOutcome(submission=services.submit_photos(candidate=candidate, photos=form.cleaned_data))
+        except DomainError as error:
+            form.add_error(None, error.message)
+    return UploadOutcome(form=form)
+
+
+def _json_answer(outcome):
+    if outcome.refusal:
+        return JsonResponse({"ok": False, "errors": {}, "non_field_errors": [outcome.refusal]}, status=409)
+    if outcome.submission is not None:
+        return JsonResponse({"ok": True, "redirect": reverse("identity")})
+    form = outcome.form
+    return JsonResponse(
+        {
+            "ok": False,
+            "errors": {name: [str(e) for e in errors] for name, errors in form.errors.items() if name != "__all__"},
+            "non_field_errors": [str(e) for e in form.non_field_errors()],
+        },
+        status=400,
+    )
+
+
+def _html_answer(request, outcome, candidate, latest, state):
+    if outcome.refusal:
+        messages.error(request, outcome.refusal)
+        return redirect("identity")
+    if outcome.submission is not None:
+        outcome.submission.refresh_from_db(fields=["status"])
+        if outcome.submission.is_checking:  # with in-process checks the page already shows the result
+            messages.success(request, "照片已提交，正在检查。")
+        return redirect("identity")
+    return _page(request, candidate, latest, state, outcome.form, status=400)
+
+
+def _page(request, candidate, latest, state, form, status=200):
     rejections = selectors.rejected_count(candidate)
     context = {
         "candidate": candidate,
         "state": state,
         "latest": latest,
         "form": form,
-        "slot_count": len(slots),
+        "slot_count": len(slots_for(candidate)),
         "max_bytes": MAX_BYTES,
         "history": list(selectors.candidate_submissions(candidate)),
         "rejections": rejections,
-        "point": _registration_point(candidate) if rejections >= IN_PERSON_AFTER_REJECTIONS else None,
+        "point": registration_point_of(candidate.county) if rejections >= IN_PERSON_AFTER_REJECTIONS else None,
         "own_photos": list(latest.photos.all()) if latest is not None and state != "rejected" else [],
     }
     return render(request, "identity/identity.html", context, status=status)

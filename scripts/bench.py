@@ -9,7 +9,7 @@ What one run does (docs/benchmarks.md explains the method and the findings):
     with the portal's Argon2id hasher and the encoded string reused), a small separate set hashed
     with Django's PBKDF2, business windows of every kind and an open 省内转考申请 window;
  4. counts the SQL queries of each measured page in-process (the personal centre with 0 and with
-    50 messages), then starts gunicorn on 127.0.0.1 with zikao.settings.production
+    50 messages), then starts gunicorn on 127.0.0.1 with scripts/bench/settings_bench.py (production + baseline)
     (scripts/bench/gunicorn.conf.py) and runs Locust headless on the same machine, scenario after
     scenario, against that one server;
  5. checks the database for duplicate applications, prints ONE table, writes it to
@@ -269,12 +269,11 @@ def django_setup(env):
 
 def prepare_database(rush_count, data_dir):
     """Migrate, collect static, seed; returns the pools the locust users draw from."""
+    import bench_support as bench
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
-
-    from zikao import bench
 
     started = time.perf_counter()
     call_command("migrate", interactive=False, verbosity=0)
@@ -358,13 +357,13 @@ def forget_windows():
 
 def count_queries():
     """SQL queries per measured request, in-process (Django test client, production settings)."""
+    import bench_support as bench
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from candidates.models import Candidate, CandidateMessage
-    from zikao import bench
 
     def queries(client, method, path, **kwargs):
         with CaptureQueriesContext(connection) as captured:
@@ -418,11 +417,11 @@ def count_queries():
 
 def pdf_pool(user_ids, limit=500):
     """Signed-in sessions of candidates who applied, with their application numbers."""
+    import bench_support as bench
     from django.contrib.auth import get_user_model
     from django.db import connection
 
     from transfers.models import TransferApplication
-    from zikao import bench
 
     rows = list(TransferApplication.objects.filter(candidate__user_id__in=user_ids)
                 .values_list("candidate__user_id", "number")[:limit])
@@ -467,8 +466,7 @@ class Server:
         self.env = {**env, "BENCH_BIND": f"127.0.0.1:{port}", "BENCH_WORKERS": str(workers),
                     "BENCH_THREADS": str(threads), "BENCH_ERRORLOG": "-"}
         if settings_module:
-            self.env.update(DJANGO_SETTINGS_MODULE=settings_module,
-                            PYTHONPATH=os.pathsep.join([str(BENCH_DIR), str(ROOT)]))
+            self.env.update(DJANGO_SETTINGS_MODULE=settings_module)
         self.url = f"http://127.0.0.1:{port}"
         self.log_path = log_path
         self.process = None
@@ -718,7 +716,8 @@ def main():
     static_root = ROOT / "var" / "bench-static"
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))},
-        "DJANGO_SETTINGS_MODULE": "zikao.settings.production",
+        "DJANGO_SETTINGS_MODULE": "settings_bench",
+        "PYTHONPATH": os.pathsep.join([str(BENCH_DIR), str(ROOT)]),
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": database_url(db_name),
@@ -727,7 +726,6 @@ def main():
         "CELERY_BROKER_URL": REDIS_BASE_URL,
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
-        "BENCH_ENDPOINTS": "true",
         "STATIC_ROOT": str(static_root),
         "MEDIA_ROOT": str(work / "media"),
         "PRIVATE_MEDIA_ROOT": str(work / "private"),
@@ -810,7 +808,7 @@ def main():
         f"- **Date** {facts['date']} · **machine** {facts['cores']} cores ({facts['cpu']}), "
         f"{facts['memory_gib']} GiB RAM, Linux {facts['kernel']}, Python {facts['python']} · "
         f"**commit** {facts['commit']} · load average before the run {facts['load_before']}",
-        f"- gunicorn {worker_class} workers: {args.workers} × {args.threads} thread(s), zikao.settings.production, "
+        f"- gunicorn {worker_class} workers: {args.workers} × {args.threads} thread(s), settings_bench (production), "
         f"PostgreSQL and Redis on the same machine; Locust {'--quick' if args.quick else 'full'} run, "
         f"{plan[0].duration} s measured per scenario after {plan[0].warmup} s of warm-up.",
         f"- Applications in the database after the run: {checks.get('applications', '–'):,} with "

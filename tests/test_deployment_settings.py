@@ -1,4 +1,4 @@
-"""The production switches docs/deployment.md tells operators to use (issue 6).
+"""The production switches docs/deployment.md tells operators to use.
 
 Each case starts a fresh interpreter with the production settings and the
 environment an operator would set, and reads the resulting settings back.

@@ -5,8 +5,6 @@ Every screen reads through transfers.selectors (scope) and every decision goes
 through transfers.services (row lock, audit, message to the candidate).
 """
 
-import csv
-import io
 from urllib.parse import quote
 
 from django.contrib import admin, messages
@@ -22,21 +20,13 @@ from candidates.admin_lookup import IdNumberLookupMixin
 from transfers import pdf, selectors, services
 from transfers.forms import AcceptForm, RemarkForm, VerifyPrintoutForm
 from transfers.models import TransferApplication
-from zikao.audit import events_of, record_event
+from zikao.audit import events_of
+from zikao.errors import DomainError
 from zikao.models import BusinessWindow
+from zikao.selectors import windows_of_kind
+from zikao.views_helpers import admin_page_context, domain_error_message
 
 Status = TransferApplication.Status
-
-CSV_HEADER = [
-    "申请编号", "姓名", "证件号码", "准考证号", "原属地市", "原报名区县", "转入市", "转入区县",
-    "状态", "备注", "申请时间", "原属地市审核时间", "转入市审核时间",
-]
-
-
-def _csv_safe(value):
-    """Keep spreadsheet programs from reading a cell as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _local(value):
@@ -180,17 +170,17 @@ class TransferApplicationAdmin(IdNumberLookupMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _decisions(self, request, obj):
-        user = request.user
-        buttons = []
-        if obj.status == Status.PENDING_ORIGIN and user.has_perm("transfers.decide_origin") and \
-                services.may_decide_origin(user, obj):
-            buttons += [("同意转出", "transfers_release", "default"), ("不同意转出", "transfers_refuse_release", "")]
-        if obj.status == Status.PENDING_DESTINATION and user.has_perm("transfers.decide_destination") and \
-                services.may_decide_destination(user, obj):
-            buttons += [("同意转入", "transfers_accept", "default"), ("不同意转入", "transfers_refuse_acceptance", "")]
+        buttons = {
+            "release": ("同意转出", "transfers_release", "default"),
+            "refuse_release": ("不同意转出", "transfers_refuse_release", ""),
+            "accept": ("同意转入", "transfers_accept", "default"),
+            "refuse_acceptance": ("不同意转入", "transfers_refuse_acceptance", ""),
+        }
         return [
             {"label": label, "url": reverse(f"admin:{name}", args=[obj.pk]), "css": css}
-            for label, name, css in buttons
+            for label, name, css in (
+                buttons[decision] for decision in services.allowed_decisions(officer=request.user, application=obj)
+            )
         ]
 
     # ------------------------------------------------------------------ decision pages
@@ -204,24 +194,17 @@ class TransferApplicationAdmin(IdNumberLookupMixin, admin.ModelAdmin):
         return reverse("admin:transfers_transferapplication_change", args=[application.pk])
 
     def _render_decision(self, request, application, *, title, button, form=None, danger=False, note=""):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": title,
-            "application": application,
-            "form": form,
-            "button": button,
-            "danger": danger,
-            "note": note,
-            "change_url": self._change_url(application),
-        }
+        context = admin_page_context(
+            self, request, title=title, application=application, form=form, button=button, danger=danger,
+            note=note, change_url=self._change_url(application),
+        )
         return TemplateResponse(request, "transfers/admin/decision.html", context)
 
     def _done(self, request, application, call, success):
         try:
             call()
-        except services.TransferError as error:
-            self.message_user(request, error.message, messages.ERROR)
+        except DomainError as error:
+            domain_error_message(request, error)
         else:
             self.message_user(request, success, messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(application))
@@ -239,20 +222,23 @@ class TransferApplicationAdmin(IdNumberLookupMixin, admin.ModelAdmin):
             note=f"同意后，申请将交由{application.to_city.name}招考办审核转入。",
         )
 
-    def refuse_release_view(self, request, pk):
-        application = self._decision_application(request, pk, "transfers.decide_origin")
+    def _refuse_view(self, request, pk, *, permission, refuse, verb):
+        """不同意转出 / 不同意转入: the same page, a reason the candidate will read, a different service."""
+        application = self._decision_application(request, pk, permission)
         form = RemarkForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             return self._done(
                 request, application,
-                lambda: services.refuse_release(
-                    officer=request.user, application=application, remark=form.cleaned_data["remark"]
-                ),
-                f"已不同意转出 {application.number}，考生将看到填写的原因。",
+                lambda: refuse(officer=request.user, application=application, remark=form.cleaned_data["remark"]),
+                f"已{verb} {application.number}，考生将看到填写的原因。",
             )
         return self._render_decision(
-            request, application, title=f"不同意转出：{application.number}", button="确认不同意转出",
-            form=form, danger=True,
+            request, application, title=f"{verb}：{application.number}", button=f"确认{verb}", form=form, danger=True,
+        )
+
+    def refuse_release_view(self, request, pk):
+        return self._refuse_view(
+            request, pk, permission="transfers.decide_origin", refuse=services.refuse_release, verb="不同意转出",
         )
 
     def accept_view(self, request, pk):
@@ -271,32 +257,20 @@ class TransferApplicationAdmin(IdNumberLookupMixin, admin.ModelAdmin):
         )
 
     def refuse_acceptance_view(self, request, pk):
-        application = self._decision_application(request, pk, "transfers.decide_destination")
-        form = RemarkForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            return self._done(
-                request, application,
-                lambda: services.refuse_acceptance(
-                    officer=request.user, application=application, remark=form.cleaned_data["remark"]
-                ),
-                f"已不同意转入 {application.number}，考生将看到填写的原因。",
-            )
-        return self._render_decision(
-            request, application, title=f"不同意转入：{application.number}", button="确认不同意转入",
-            form=form, danger=True,
+        return self._refuse_view(
+            request, pk, permission="transfers.decide_destination", refuse=services.refuse_acceptance,
+            verb="不同意转入",
         )
 
     @admin.action(description="同意转出所选的申请", permissions=["decide_origin"])
     def release_selected(self, request, queryset):
         if request.POST.get("confirmed") != "yes":
-            context = {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": "同意转出所选的申请",
-                "applications": queryset,
-                "action": "release_selected",
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            }
+            context = admin_page_context(
+                self, request, title="同意转出所选的申请",
+                applications=queryset,
+                action="release_selected",
+                action_checkbox_name=admin.helpers.ACTION_CHECKBOX_NAME,
+            )
             return TemplateResponse(request, "transfers/admin/confirm_release.html", context)
         done, refused = 0, []
         for application in queryset:
@@ -317,41 +291,17 @@ class TransferApplicationAdmin(IdNumberLookupMixin, admin.ModelAdmin):
     # ------------------------------------------------------------------ export
 
     def export_view(self, request):
-        """A window's applications within the officer's scope, as CSV for Excel.
-
-        ID numbers are masked as on every other screen: the file leaves the
-        system (mail, USB sticks) where no scope or audit protects it, and the
-        application number and ticket number already identify each candidate.
-        """
+        """Choose a window (GET), then download its applications within the officer's scope as CSV."""
         if not request.user.has_perm("transfers.export_transferapplication"):
             raise PermissionDenied
-        windows = BusinessWindow.objects.filter(kind=BusinessWindow.Kind.IN_PROVINCE_TRANSFER).order_by("-opens_at")
+        windows = windows_of_kind(BusinessWindow.Kind.IN_PROVINCE_TRANSFER)
         window_id = request.GET.get("window", "")
         if not window_id.isdigit():
-            context = {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": "导出省内转考申请（CSV）",
-                "windows": windows,
-            }
+            context = admin_page_context(self, request, title="导出省内转考申请（CSV）", windows=windows)
             return TemplateResponse(request, "transfers/admin/export.html", context)
         window = get_object_or_404(windows, pk=int(window_id))
-        applications = selectors.officer_applications(request.user).filter(window=window).order_by("number")
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # BOM: Excel then reads the file as UTF-8
-        writer = csv.writer(buffer)
-        writer.writerow(CSV_HEADER)
-        count = 0
-        for app in applications:
-            count += 1
-            writer.writerow([_csv_safe(value) for value in (
-                app.number, app.candidate.name, app.candidate.masked_id_number, app.candidate.ticket_number,
-                app.from_city.name, app.from_county.full_name, app.to_city.name,
-                app.to_county.full_name if app.to_county else "", app.get_status_display(), app.remark,
-                _local(app.submitted_at), _local(app.origin_decided_at), _local(app.destination_decided_at),
-            )])
-        record_event(actor=request.user, action="transfer_export", obj=window, data={"rows": count})
-        response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+        body = services.export_applications(officer=request.user, window=window)
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = (
             f"attachment; filename=\"transfers-{window.pk}-{stamp}.csv\"; "
@@ -389,12 +339,6 @@ class TransferApplicationAdmin(IdNumberLookupMixin, admin.ModelAdmin):
                         "application": application,
                         "change_url": self._change_url(application),
                     }
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "打印件核验",
-            "form": form,
-            "result": result,
-        }
+        context = admin_page_context(self, request, title="打印件核验", form=form, result=result)
         return TemplateResponse(request, "transfers/admin/verify.html", context)
 

@@ -6,21 +6,27 @@ from candidates.models import Candidate
 from zikao.models import BusinessWindow, City, County
 
 
+# Outside the model so that its Meta.constraints can name them (a nested class cannot see the
+# model's attributes); the model exposes them as TransferApplication.Status / .ACTIVE_STATUSES.
+class TransferStatus(models.TextChoices):
+    PENDING_ORIGIN = "pending_origin", "待原属地市审核"
+    PENDING_DESTINATION = "pending_destination", "待转入市审核"
+    ACCEPTED = "accepted", "已转入"
+    REJECTED_BY_ORIGIN = "rejected_by_origin", "原属地市未同意转出"
+    REJECTED_BY_DESTINATION = "rejected_by_destination", "转入市未同意转入"
+    WITHDRAWN = "withdrawn", "已撤销"
+
+
+# An application in one of these states blocks another one in the same window. A refused or
+# withdrawn one does not: the candidate may apply again while the window is open (another city).
+ACTIVE_TRANSFER_STATUSES = [TransferStatus.PENDING_ORIGIN, TransferStatus.PENDING_DESTINATION, TransferStatus.ACCEPTED]
+
+
 class TransferApplication(models.Model):
     """One candidate's request to move their 报名区县 to another city of Shanxi."""
 
-    class Status(models.TextChoices):
-        PENDING_ORIGIN = "pending_origin", "待原属地市审核"
-        PENDING_DESTINATION = "pending_destination", "待转入市审核"
-        ACCEPTED = "accepted", "已转入"
-        REJECTED_BY_ORIGIN = "rejected_by_origin", "原属地市未同意转出"
-        REJECTED_BY_DESTINATION = "rejected_by_destination", "转入市未同意转入"
-        WITHDRAWN = "withdrawn", "已撤销"
-
-    # An application in one of these states blocks another one in the same
-    # window.  A refused or withdrawn one does not: the candidate may apply again
-    # while the window is open (e.g. choosing another city).
-    ACTIVE_STATUSES = (Status.PENDING_ORIGIN, Status.PENDING_DESTINATION, Status.ACCEPTED)
+    Status = TransferStatus
+    ACTIVE_STATUSES = tuple(ACTIVE_TRANSFER_STATUSES)
     REFUSED_STATUSES = (Status.REJECTED_BY_ORIGIN, Status.REJECTED_BY_DESTINATION)
 
     number = models.CharField("申请编号", max_length=20, unique=True)
@@ -68,14 +74,14 @@ class TransferApplication(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["candidate", "window"],
-                condition=models.Q(status__in=["pending_origin", "pending_destination", "accepted"]),
+                condition=models.Q(status__in=ACTIVE_TRANSFER_STATUSES),
                 name="one_active_transfer_per_window",
             ),
             models.CheckConstraint(
                 condition=~models.Q(to_city=models.F("from_city")), name="transfer_to_another_city"
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="accepted") | models.Q(to_county__isnull=False),
+                condition=~models.Q(status=TransferStatus.ACCEPTED) | models.Q(to_county__isnull=False),
                 name="accepted_transfer_has_county",
             ),
         ]

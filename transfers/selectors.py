@@ -24,8 +24,8 @@ def _with_related(queryset):
 
 def candidate_applications(candidate):
     # No join back to the candidate (already loaded) and only the relations the candidate's
-    # pages show: PostgreSQL plans a query on every request, and the nine-table join took
-    # ~1.2 ms to plan against ~0.1 ms to run (docs/benchmarks.md, issue 6).
+    # pages show: PostgreSQL plans a query on every request, and planning a wide join
+    # costs far more than running it (figures in docs/benchmarks.md).
     return TransferApplication.objects.filter(candidate=candidate).select_related(
         "window", "from_city", "to_city", "to_county__city",
     )

@@ -14,8 +14,11 @@ from django.utils import timezone
 from candidates.messaging import send_candidate_message
 from candidates.models import Candidate, OfficerScope
 from candidates.scopes import officer_scope
+from transfers import selectors
+from transfers.exports import applications_csv
 from transfers.models import DailyNumberCounter, TransferApplication
-from zikao.audit import record_event
+from zikao.audit import AuditAction, record_event
+from zikao.errors import DomainError
 from zikao.models import BusinessWindow, City, County
 from zikao.selectors import current_window
 
@@ -24,17 +27,16 @@ WINDOW_KIND = BusinessWindow.Kind.IN_PROVINCE_TRANSFER
 NUMBER_PREFIX = "SNZK"
 
 
-class TransferError(Exception):
-    """A broken rule; ``message`` is fit to show the candidate or the officer."""
+class TransferError(DomainError):
+    """A broken rule; ``message`` is fit to show the candidate or the officer.
+
+    ``application`` is the candidate's existing application when the refusal is "already applied",
+    so the page can lead there instead of showing an error.
+    """
 
     def __init__(self, message, *, code, application=None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
+        super().__init__(message, code=code)
         self.application = application
-
-    def __str__(self):
-        return self.message
 
 
 def _local(value):
@@ -208,7 +210,7 @@ def _submit_locked(*, candidate, to_city, token, window_id, now):
         submitted_at=now,
     )
     record_event(
-        actor=candidate.user, action="transfer_submit", obj=application, to_state=application.status,
+        actor=candidate.user, action=AuditAction.TRANSFER_SUBMIT, obj=application, to_state=application.status,
         data={"number": application.number, "from_city": application.from_city_id, "to_city": to_city.pk},
     )
     send_candidate_message(
@@ -249,7 +251,7 @@ def withdraw_transfer(*, candidate, application, now=None):
         application.withdrawn_at = now
         application.save(update_fields=["status", "withdrawn_at", "updated_at"])
         record_event(
-            actor=candidate.user, action="transfer_withdraw", obj=application,
+            actor=candidate.user, action=AuditAction.TRANSFER_WITHDRAW, obj=application,
             from_state=Status.PENDING_ORIGIN, to_state=Status.WITHDRAWN,
         )
         send_candidate_message(
@@ -276,6 +278,23 @@ def may_decide_origin(user, application):
 
 def may_decide_destination(user, application):
     return user.is_superuser or _is_city_officer_of(user, application.to_city_id)
+
+
+DECISIONS_BY_STATUS = {
+    Status.PENDING_ORIGIN: ("transfers.decide_origin", may_decide_origin, ["release", "refuse_release"]),
+    Status.PENDING_DESTINATION: (
+        "transfers.decide_destination", may_decide_destination, ["accept", "refuse_acceptance"],
+    ),
+}
+
+
+def allowed_decisions(*, officer, application):
+    """The decisions ``officer`` may take on ``application`` now (``release``, ``refuse_release``,
+    ``accept``, ``refuse_acceptance``): admin shows these buttons and no others."""
+    permission, may_decide, decisions = DECISIONS_BY_STATUS.get(application.status, (None, None, []))
+    if permission is None or not officer.has_perm(permission) or not may_decide(officer, application):
+        return []
+    return decisions
 
 
 def _lock_for_decision(application_pk, expected, *, allowed, officer):
@@ -334,7 +353,7 @@ def release_transfer(*, officer, application, now=None):
         )
         return _decide(
             application, candidate=candidate, officer=officer, step="origin", to_state=Status.PENDING_DESTINATION,
-            now=now or timezone.now(), action="transfer_release",
+            now=now or timezone.now(), action=AuditAction.TRANSFER_RELEASE,
             title="省内转考：原属地市已同意转出",
             body=f"{application.from_city.name}招考办已同意您的转出申请（{application.number}），"
                  f"等待{application.to_city.name}招考办审核。",
@@ -350,7 +369,7 @@ def refuse_release(*, officer, application, remark, now=None):
         )
         return _decide(
             application, candidate=candidate, officer=officer, step="origin", to_state=Status.REJECTED_BY_ORIGIN,
-            now=now or timezone.now(), action="transfer_refuse_release", remark=remark,
+            now=now or timezone.now(), action=AuditAction.TRANSFER_REFUSE_RELEASE, remark=remark,
             title="省内转考：原属地市未同意转出",
             body=f"{application.from_city.name}招考办未同意您的转出申请（{application.number}）。原因：{remark}",
         )
@@ -369,13 +388,13 @@ def accept_transfer(*, officer, application, to_county, now=None):
         candidate.save(update_fields=["county", "updated_at"])
         moved = {"from_county": old_county.pk, "to_county": to_county.pk}
         record_event(
-            actor=officer, action="candidate_county_change", obj=candidate,
+            actor=officer, action=AuditAction.CANDIDATE_COUNTY_CHANGE, obj=candidate,
             data={**moved, "transfer": application.number},
         )
         application.to_county = to_county
         return _decide(
             application, candidate=candidate, officer=officer, step="destination", to_state=Status.ACCEPTED,
-            now=now or timezone.now(), action="transfer_accept", extra_fields=["to_county"], data=moved,
+            now=now or timezone.now(), action=AuditAction.TRANSFER_ACCEPT, extra_fields=["to_county"], data=moved,
             title="省内转考：已转入",
             body=f"{application.to_city.name}招考办已同意您的转入申请（{application.number}），"
                  f"您的报名区县已变更为{to_county.full_name}，准考证号不变。",
@@ -392,7 +411,7 @@ def refuse_acceptance(*, officer, application, remark, now=None):
         return _decide(
             application, candidate=candidate, officer=officer, step="destination",
             to_state=Status.REJECTED_BY_DESTINATION, now=now or timezone.now(),
-            action="transfer_refuse_acceptance", remark=remark,
+            action=AuditAction.TRANSFER_REFUSE_ACCEPTANCE, remark=remark,
             title="省内转考：转入市未同意转入",
             body=f"{application.to_city.name}招考办未同意您的转入申请（{application.number}）。原因：{remark}",
         )
@@ -404,3 +423,20 @@ def destination_counties(application):
 
 def other_cities(candidate):
     return City.objects.exclude(pk=candidate.county.city_id).order_by("code")
+
+
+# --------------------------------------------------------------------------- export
+
+
+@transaction.atomic
+def export_applications(*, officer, window):
+    """A window's applications within ``officer``'s scope as CSV bytes, audited as taken by ``officer``.
+
+    ID numbers are masked as on every other screen: the file leaves the system (mail, USB sticks)
+    where no scope or audit protects it, and the application and ticket numbers already identify
+    each candidate.
+    """
+    applications = selectors.officer_applications(officer).filter(window=window).order_by("number")
+    body, count = applications_csv(applications)
+    record_event(actor=officer, action=AuditAction.TRANSFER_EXPORT, obj=window, data={"rows": count})
+    return body

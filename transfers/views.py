@@ -9,6 +9,8 @@ from django.views.decorators.http import require_http_methods
 from candidates.decorators import approved_candidate_required, candidate_required
 from transfers import pdf, selectors, services
 from transfers.forms import TransferForm
+from zikao.errors import DomainError
+from zikao.views_helpers import domain_error_message
 
 HISTORY_LENGTH = 10
 
@@ -20,48 +22,60 @@ def _details(application):
 @approved_candidate_required
 @require_http_methods(["GET", "POST"])
 def apply(request):
-    """省内转考申请信息填报 → 确认 → 提交; works without JavaScript (two plain POSTs)."""
-    candidate = request.candidate
-    form = TransferForm(request.POST, candidate=candidate) if request.method == "POST" else None
+    """省内转考申请信息填报 → 确认 → 提交, without JavaScript: the form (GET), then two plain POSTs
+    that the button names: 提交申请 shows the answers to check (or 返回修改 the form again),
+    确认无误，提交申请 submits."""
+    if request.method == "GET":
+        return _form_step(request)
+    form = TransferForm(request.POST, candidate=request.candidate)
     action = request.POST.get("action", "review")
-    if action == "confirm" and form is not None and form.is_valid():
-        # submit_transfer checks eligibility itself, under the candidate's lock: checking it
-        # here too cost two queries on the page a rush hammers most (docs/benchmarks.md).
+    if action == "confirm" and form.is_valid():
         return _submit(request, form)
-    eligibility = services.check_eligibility(candidate=candidate)
+    return _answers_step(request, form, edit=action == "edit")
+
+
+def _form_step(request):
+    """The empty form, or why the candidate cannot apply, or their application if they have one."""
+    eligibility = services.check_eligibility(candidate=request.candidate)
     if eligibility.existing is not None:
-        if request.method == "POST" and request.POST.get("token") != str(eligibility.existing.idempotency_token):
+        return _details(eligibility.existing)
+    if not eligibility.allowed:
+        return _refusal(request, eligibility.refusal)
+    form = TransferForm(
+        candidate=request.candidate, initial={"token": services.new_form_token(), "window": eligibility.window.pk},
+    )
+    return _form_page(request, form, eligibility)
+
+
+def _answers_step(request, form, *, edit):
+    """A posted form not yet submitted: the answers to check, the form again, or why not."""
+    eligibility = services.check_eligibility(candidate=request.candidate)
+    if eligibility.existing is not None:
+        if request.POST.get("token") != str(eligibility.existing.idempotency_token):
             # Another tab or an old form; a re-post of the same form just lands on its application.
             messages.info(request, eligibility.refusal.message)
         return _details(eligibility.existing)
-
-    if request.method == "GET":
-        if not eligibility.allowed:
-            return _refusal(request, eligibility.refusal)
-        form = TransferForm(
-            candidate=candidate,
-            initial={"token": services.new_form_token(), "window": eligibility.window.pk},
-        )
-        return _form_page(request, form, eligibility)
-
     if not form.is_valid():
         if form.has_error("token") or form.has_error("window"):
             messages.error(request, "申请表已失效，请重新填写。")
             return redirect("transfer_apply")
         return _form_page(request, form, eligibility, status=400)
-
-    if action == "edit":  # 返回修改: the same form again, the chosen city kept
+    if edit:  # 返回修改: the same form again, the chosen city kept
         return _form_page(request, form, eligibility)
-    if not eligibility.allowed:  # 提交申请: check answers (a valid 确认 was submitted above)
+    if not eligibility.allowed:
         return _refusal(request, eligibility.refusal)
     return render(request, "transfers/confirm.html", {
-        "candidate": candidate, "form": form, "to_city": form.cleaned_data["to_city"],
+        "candidate": request.candidate, "form": form, "to_city": form.cleaned_data["to_city"],
         "window": eligibility.window,
     })
 
 
 def _submit(request, form):
-    """确认无误，提交申请 with a valid form: the application, or why not."""
+    """确认无误，提交申请 with a valid form: the application, or why not.
+
+    The service checks eligibility itself, under the candidate's row lock: it is the one
+    authority, and the view does not ask it first.
+    """
     try:
         application, created = services.submit_transfer(
             candidate=request.candidate,
@@ -120,8 +134,8 @@ def withdraw(request, number):
     if request.method == "POST":
         try:
             services.withdraw_transfer(candidate=request.candidate, application=application)
-        except services.TransferError as error:
-            messages.error(request, error.message)
+        except DomainError as error:
+            domain_error_message(request, error)
         else:
             messages.success(request, f"申请 {application.number} 已撤销。在转考时间内您可以重新申请。")
         return _details(application)

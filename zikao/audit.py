@@ -5,6 +5,8 @@ admin, the officers' "my work" pages and exports all read one vocabulary. A new 
 actions here (grouped by app) rather than passing free strings.
 """
 
+import getpass
+
 from django.db import models
 
 from zikao.models import AuditEvent
@@ -31,6 +33,10 @@ class AuditAction(models.TextChoices):
     # Business windows and content (zikao/)
     OPEN_WINDOW = "open_window", "开放业务窗口"
     CLOSE_WINDOW = "close_window", "关闭业务窗口"
+    PUBLISH_NOTICE = "publish_notice", "发布公告"
+    UPDATE_NOTICE = "update_notice", "修改公告"
+    DELETE_NOTICE = "delete_notice", "删除公告"
+    UPDATE_REGISTRATION_POINT = "update_registration_point", "修改报名点信息"
     # In-province transfer (transfers/)
     TRANSFER_SUBMIT = "transfer_submit", "考生提交申请"
     TRANSFER_WITHDRAW = "transfer_withdraw", "考生撤销申请"
@@ -49,6 +55,11 @@ def action_label(action):
         return action
 
 
+def operator_label():
+    """Who ran a management command: the operating-system account, since commands have no signed-in user."""
+    return f"operator:{getpass.getuser()}"
+
+
 def record_event(
     *, actor, action, obj=None, object_type="", object_id="", from_state="", to_state="", reason="",
     data=None, actor_label="",
@@ -57,7 +68,7 @@ def record_event(
     explicitly when the subject is not a row (a look-up by ID number, an export of a window's data).
 
     ``actor`` is the user who acted or None for the system and operators; then ``actor_label`` says
-    who it was (e.g. "operator:root", "system:checks").
+    who it was (``operator_label()`` for commands, "system:identity-checks" for the check pipeline).
     """
     action = AuditAction(action)  # an undeclared action is a programming error, not an audit row
     if obj is not None:

@@ -7,9 +7,10 @@ class PortalArgon2PasswordHasher(Argon2PasswordHasher):
     OWASP's Password Storage Cheat Sheet lists five Argon2id settings of equal
     strength (m = 46 MiB/t = 1, 19/2, 12/3, 9/4, 7/5, all p = 1) that trade memory
     for passes. This one is the fastest here: two hashes in flight on the two
-    cores still fit the shared L3 cache, so the machine checks ~40 % more
-    passwords per second than with 19 MiB/t = 2 (``scripts/measure_hasher.py``).
-    Django's default (m = 100 MiB, p = 8) costs several times more per sign-in.
+    cores still fit the shared L3 cache, so the machine checks more passwords
+    per second than with the larger-memory settings (measure with
+    ``scripts/measure_hasher.py``; figures in docs/benchmarks.md). Django's
+    default (m = 100 MiB, p = 8) costs several times more per sign-in.
     Accounts hashed with other parameters are re-hashed on their next sign-in.
     """
 

@@ -12,7 +12,7 @@ class SessionRefreshMiddleware:
 
     Sessions end after SESSION_COOKIE_AGE idle seconds. Django's way to slide
     that window, SESSION_SAVE_EVERY_REQUEST, writes the session to Redis on
-    every request: on a signed-in page that write cost as much as the bare page
+    every request, and on a signed-in page that write is as costly as the page
     itself (docs/benchmarks.md). Here a request that used a non-empty session
     marks it for saving only when the last save is SESSION_REFRESH_SECONDS old,
     so the session may end that much earlier than SESSION_COOKIE_AGE after the

@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from zikao.models import BusinessWindow, City, Notice, RegistrationPoint
+from zikao.models import BusinessWindow, City, County, Notice, RegistrationPoint
 
 
 def current_window(kind, *, now=None):
@@ -79,3 +79,26 @@ def registration_points(city_code=None):
 
 def cities():
     return City.objects.all()
+
+
+def windows_of_kind(kind):
+    """Every window of ``kind``, newest first (an export's or a report's choice of window)."""
+    return BusinessWindow.objects.filter(kind=kind).order_by("-opens_at")
+
+
+def county_with_point(code):
+    """The county ``code`` with its city and registration point loaded, or None (public information)."""
+    return County.objects.select_related("city", "registration_point").filter(code=code).first()
+
+
+def registration_point_of(county):
+    """The registration point of ``county``, or None where the reference data has none."""
+    try:
+        return county.registration_point
+    except RegistrationPoint.DoesNotExist:
+        return None
+
+
+def counties(codes):
+    """The counties of ``codes`` with their cities, in code order."""
+    return County.objects.filter(code__in=codes).select_related("city").order_by("code")

@@ -1,13 +1,15 @@
-"""State changes of business windows (run by operators through management commands)."""
+"""State changes of the base app: business windows (operators' commands), notices and registration
+points (officers in admin)."""
 
 from django.db import transaction
 from django.utils import timezone
 
-from zikao.audit import record_event
-from zikao.models import BusinessWindow
+from zikao.audit import AuditAction, record_event
+from zikao.errors import DomainError
+from zikao.models import BusinessWindow, Notice, RegistrationPoint
 
 
-class WindowError(Exception):
+class WindowError(DomainError):
     """A broken rule about business windows; the message is fit to show an operator."""
 
 
@@ -30,15 +32,16 @@ def _check_no_overlap(kind, opens_at, closes_at, *, exclude_pk=None):
         local = timezone.localtime
         raise WindowError(
             f"与已有窗口 #{other.pk}“{other.title}”（{local(other.opens_at):%Y-%m-%d %H:%M} 至 "
-            f"{local(other.closes_at):%Y-%m-%d %H:%M}）时间重叠。"
+            f"{local(other.closes_at):%Y-%m-%d %H:%M}）时间重叠。",
+            code="overlap",
         )
 
 
 def open_window(*, kind, opens_at, closes_at, title="", actor_label):
     if kind not in BusinessWindow.Kind.values:
-        raise WindowError(f"未知的业务类型：{kind}。可选：{', '.join(BusinessWindow.Kind.values)}。")
+        raise WindowError(f"未知的业务类型：{kind}。可选：{', '.join(BusinessWindow.Kind.values)}。", code="unknown_kind")
     if closes_at <= opens_at:
-        raise WindowError("结束时间必须晚于开始时间。")
+        raise WindowError("结束时间必须晚于开始时间。", code="ends_before_start")
     with transaction.atomic():
         _lock_kind(kind)
         _check_no_overlap(kind, opens_at, closes_at)
@@ -49,7 +52,7 @@ def open_window(*, kind, opens_at, closes_at, title="", actor_label):
             closes_at=closes_at,
         )
         record_event(
-            actor=None, actor_label=actor_label, action="open_window", obj=window,
+            actor=None, actor_label=actor_label, action=AuditAction.OPEN_WINDOW, obj=window,
             to_state=window.state(), data={"before": None, "after": _window_state(window)},
         )
     return window
@@ -62,20 +65,79 @@ def close_window(*, window_id, at=None, actor_label):
         try:
             window = BusinessWindow.objects.select_for_update().get(pk=window_id)
         except BusinessWindow.DoesNotExist:
-            raise WindowError(f"没有编号为 {window_id} 的窗口。") from None
+            raise WindowError(f"没有编号为 {window_id} 的窗口。", code="not_found") from None
         if window.closes_at <= at:
             raise WindowError(
-                f"窗口 #{window.pk} 已于 {timezone.localtime(window.closes_at):%Y-%m-%d %H:%M} 结束，无需关闭。"
+                f"窗口 #{window.pk} 已于 {timezone.localtime(window.closes_at):%Y-%m-%d %H:%M} 结束，无需关闭。",
+                code="already_closed",
             )
         if at <= window.opens_at:
-            raise WindowError("关闭时间早于窗口的开始时间；如需取消尚未开始的窗口，请指定开始时间之后的时刻。")
+            raise WindowError("关闭时间早于窗口的开始时间；如需取消尚未开始的窗口，请指定开始时间之后的时刻。", code="close_before_open")
         before = _window_state(window)
         from_state = window.state()
         window.closes_at = at
         window.save(update_fields=["closes_at"])
         record_event(
-            actor=None, actor_label=actor_label, action="close_window", obj=window,
+            actor=None, actor_label=actor_label, action=AuditAction.CLOSE_WINDOW, obj=window,
             from_state=from_state, to_state=window.state(),
             data={"before": before, "after": _window_state(window)},
         )
     return window
+
+
+# --- content officers edit in admin ----------------------------------------------------------------
+# Admin hands over its own instance (already carrying the edited values), so that its redirect and
+# change message see the saved row; the service locks the stored row before writing over it.
+
+
+def _changed_values(obj, fields):
+    return {field: str(getattr(obj, field)) for field in fields}
+
+
+@transaction.atomic
+def publish_notice(*, notice, actor):
+    """A new notice; it shows on the home page from its publication time."""
+    notice.created_by = actor
+    notice.save()
+    record_event(
+        actor=actor, action=AuditAction.PUBLISH_NOTICE, obj=notice,
+        data={"title": notice.title, "category": notice.category, "published_at": notice.published_at.isoformat()},
+    )
+    return notice
+
+
+@transaction.atomic
+def update_notice(*, notice, actor, fields):
+    """Save the edited ``fields`` of ``notice``; nothing is written or audited when none changed."""
+    Notice.objects.select_for_update().get(pk=notice.pk)
+    if fields:
+        notice.save(update_fields=fields)
+        record_event(
+            actor=actor, action=AuditAction.UPDATE_NOTICE, obj=notice,
+            data={"fields": list(fields), "title": notice.title},
+        )
+    return notice
+
+
+@transaction.atomic
+def delete_notice(*, notice, actor):
+    """Withdraw a notice; the audit event keeps its title, since the row goes."""
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    record_event(
+        actor=actor, action=AuditAction.DELETE_NOTICE, obj=notice,
+        data={"title": notice.title, "category": notice.category},
+    )
+    notice.delete()
+
+
+@transaction.atomic
+def update_registration_point(*, point, actor, fields):
+    """Save the edited contact details of a registration point, with before and after in the audit."""
+    before = RegistrationPoint.objects.select_for_update().get(pk=point.pk)
+    if fields:
+        point.save(update_fields=fields)
+        record_event(
+            actor=actor, action=AuditAction.UPDATE_REGISTRATION_POINT, obj=point,
+            data={"before": _changed_values(before, fields), "after": _changed_values(point, fields)},
+        )
+    return point

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -21,8 +20,3 @@ urlpatterns = [
     path("identity/", include("identity.urls")),
     path("transfers/", include("transfers.urls")),
 ]
-
-if settings.BENCH_ENDPOINTS:  # `make bench` only (zikao/bench.py)
-    from zikao import bench
-
-    urlpatterns.append(path("_bench/baseline", bench.baseline, name="bench_baseline"))

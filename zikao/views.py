@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from candidates.forms import LoginForm
 from zikao import selectors
 from zikao.blocks import cached_block
 from zikao.content import render_notice_body
@@ -43,10 +42,7 @@ def _notices_block(now):
 
 
 def home(request):
-    return render(request, "zikao/home.html", {
-        "notices_block": _notices_block(timezone.now()),
-        "login_form": LoginForm(request),
-    })
+    return render(request, "zikao/home.html", {"notices_block": _notices_block(timezone.now())})
 
 
 def notice_list(request):

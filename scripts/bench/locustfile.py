@@ -26,7 +26,7 @@ form; the answer, which a person reads off the image, is read from PostgreSQL
 (captcha_captchastore) by key, and the server (CAPTCHA_TEST_MODE off) checks and
 deletes the captcha exactly as in production.  The two sign-in scenarios that
 compare hashers measure the POST alone, against servers in the captcha's test
-mode (settings_signin.py, settings_pbkdf2.py), as the issue allows.
+mode (settings_signin.py, settings_pbkdf2.py), as docs/benchmarks.md says.
 """
 
 import json

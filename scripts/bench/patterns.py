@@ -1,7 +1,7 @@
 """What the virtual users read from the portal's pages, as a browser's user would.
 
 Shared by the locustfile, the driver's query-count probe and
-tests/test_bench_harness.py (which renders the real pages and checks that
+tests/bench/test_harness.py (which renders the real pages and checks that
 every pattern still finds its field: a template change cannot silently turn
 the benchmark into a benchmark of error pages).
 """

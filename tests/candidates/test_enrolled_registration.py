@@ -128,8 +128,9 @@ def test_password_rules_apply_with_the_registry_id_number(client, captcha, recor
 
 def test_service_refuses_a_second_activation(record):
     activate_enrolled_candidate(record_id=record.pk, password="Jinzhong2026", mobile="13912345678")
-    with pytest.raises(AccountError):
+    with pytest.raises(AccountError) as raised:
         activate_enrolled_candidate(record_id=record.pk, password="Jinzhong2026", mobile="13912345678")
+    assert raised.value.code == "not_activatable"
 
 
 def test_lookups_are_rate_limited_per_id_number(client, captcha, record):

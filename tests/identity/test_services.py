@@ -57,15 +57,17 @@ def test_enrolled_candidate_submits_two_photos(django_capture_on_commit_callback
 def test_missing_photo_is_refused(candidate):
     photos = photo_set()
     del photos["handheld"]
-    with pytest.raises(services.IdentityError, match="请上传全部照片：手持身份证照"):
+    with pytest.raises(services.IdentityError, match="请上传全部照片：手持身份证照") as raised:
         services.submit_photos(candidate=candidate, photos=photos)
+    assert raised.value.code == "photos_missing"
     assert not IdentitySubmission.objects.exists()
 
 
 def test_second_submission_while_one_is_active_is_refused(candidate, private_storage, django_capture_on_commit_callbacks):
     submitted(candidate, django_capture_on_commit_callbacks)
-    with pytest.raises(services.IdentityError, match="正在检查或等待人工审核"):
+    with pytest.raises(services.IdentityError, match="正在检查或等待人工审核") as raised:
         services.submit_photos(candidate=candidate, photos=photo_set())
+    assert raised.value.code == "submission_pending"
     assert IdentitySubmission.objects.count() == 1
     assert len(stored_files(private_storage)) == 3  # nothing left behind by the refused one
 
@@ -147,8 +149,9 @@ def test_a_fresh_run_is_not_claimed_twice_but_a_stale_one_is(candidate, django_c
 
 def test_approved_photos_are_locked(candidate, django_capture_on_commit_callbacks):
     run_checks(submitted(candidate, django_capture_on_commit_callbacks), [passed()])
-    with pytest.raises(services.IdentityError, match="照片已锁定"):
+    with pytest.raises(services.IdentityError, match="照片已锁定") as raised:
         services.submit_photos(candidate=candidate, photos=photo_set())
+    assert raised.value.code == "already_approved"
 
 
 # --- officers ---------------------------------------------------------------------------------------
@@ -172,10 +175,12 @@ def test_officer_rejects_with_a_listed_reason_and_free_text(candidate, needs_rev
 
 
 def test_other_reason_needs_a_written_explanation(needs_review, xiaodian_officer):
-    with pytest.raises(services.IdentityError, match="请在说明中写明原因"):
+    with pytest.raises(services.IdentityError, match="请在说明中写明原因") as raised:
         services.reject_identity(submission=needs_review, actor=xiaodian_officer, reason_code="other", note=" ")
-    with pytest.raises(services.IdentityError, match="请选择不通过的原因"):
+    assert raised.value.code == "note_required"
+    with pytest.raises(services.IdentityError, match="请选择不通过的原因") as raised:
         services.reject_identity(submission=needs_review, actor=xiaodian_officer, reason_code="made-up")
+    assert raised.value.code == "reason_required"
 
 
 def test_second_officer_gets_a_clear_message_and_nothing_changes(candidate, needs_review, xiaodian_officer):
@@ -185,6 +190,7 @@ def test_second_officer_gets_a_clear_message_and_nothing_changes(candidate, need
         services.reject_identity(submission=needs_review, actor=colleague, reason_code="blurry")
     assert f"已由{xiaodian_officer.username}处理为“已通过”" in caught.value.message
     assert "您的操作没有执行" in caught.value.message
+    assert caught.value.code == "already_decided"
     needs_review.refresh_from_db()
     assert needs_review.status == Status.APPROVED and needs_review.decided_by == xiaodian_officer
     assert AuditEvent.objects.filter(action__in=["identity_approved", "identity_rejected"]).count() == 1
@@ -192,8 +198,9 @@ def test_second_officer_gets_a_clear_message_and_nothing_changes(candidate, need
 
 def test_officer_of_another_county_cannot_decide(needs_review):
     outsider = OfficerFactory(scope__level=OfficerScope.Level.COUNTY, scope__county=county("140106"))
-    with pytest.raises(services.IdentityError, match="不属于您管辖"):
+    with pytest.raises(services.IdentityError, match="不属于您管辖") as raised:
         services.approve_identity(submission=needs_review, actor=outsider)
+    assert raised.value.code == "out_of_scope"
     needs_review.refresh_from_db()
     assert needs_review.status == Status.NEEDS_REVIEW
 
@@ -203,16 +210,18 @@ def test_staff_without_the_permission_cannot_decide(needs_review):
 
     clerk = UserFactory(is_staff=True)
     OfficerScope.objects.create(user=clerk, level=OfficerScope.Level.PROVINCE)
-    with pytest.raises(services.IdentityError, match="没有办理"):
+    with pytest.raises(services.IdentityError, match="没有办理") as raised:
         services.approve_identity(submission=needs_review, actor=clerk)
+    assert raised.value.code == "no_permission"
 
 
 def test_in_person_verification_after_rejections(candidate, xiaodian_officer, django_capture_on_commit_callbacks):
     for _ in range(3):
         last = run_checks(submitted(candidate, django_capture_on_commit_callbacks), [failed()])
     first = IdentitySubmission.objects.get(candidate=candidate, attempt=1)
-    with pytest.raises(services.IdentityError):
+    with pytest.raises(services.IdentityError) as raised:
         services.approve_identity(submission=first, actor=xiaodian_officer, in_person=True)  # not the latest
+    assert raised.value.code == "already_decided"
     decided = services.approve_identity(submission=last, actor=xiaodian_officer, in_person=True, note="核对身份证原件")
     candidate.refresh_from_db()
     assert decided.decision_method == IdentitySubmission.Method.IN_PERSON
@@ -222,8 +231,9 @@ def test_in_person_verification_after_rejections(candidate, xiaodian_officer, dj
 
 def test_plain_approval_of_a_rejected_submission_is_refused(candidate, xiaodian_officer, django_capture_on_commit_callbacks):
     rejected = run_checks(submitted(candidate, django_capture_on_commit_callbacks), [failed()])
-    with pytest.raises(services.IdentityError, match="处理为“未通过”"):
+    with pytest.raises(services.IdentityError, match="处理为“未通过”") as raised:
         services.approve_identity(submission=rejected, actor=xiaodian_officer)
+    assert raised.value.code == "already_decided"
 
 
 def test_enrolled_candidate_keeps_their_ticket_number(django_capture_on_commit_callbacks):
@@ -274,7 +284,8 @@ def test_numbers_already_held_are_skipped():
 def test_at_most_ten_submissions_a_day(candidate, django_capture_on_commit_callbacks):
     for _ in range(services.MAX_SUBMISSIONS_PER_DAY):
         run_checks(submitted(candidate, django_capture_on_commit_callbacks), [failed()])
-    with pytest.raises(services.IdentityError, match="24 小时内最多提交 10 次"):
+    with pytest.raises(services.IdentityError, match="24 小时内最多提交 10 次") as raised:
         services.submit_photos(candidate=candidate, photos=photo_set())
+    assert raised.value.code == "daily_limit"
     IdentitySubmission.objects.update(submitted_at=timezone.now() - timedelta(days=1, minutes=1))
     assert submitted(candidate, django_capture_on_commit_callbacks).attempt == 11

@@ -344,8 +344,9 @@ def test_only_the_receiving_city_may_accept(application, officers, who):
 
 def test_receiving_city_refuses_with_a_remark(application, officers, candidate):
     services.release_transfer(officer=officers["taiyuan"], application=application)
-    with pytest.raises(services.TransferError):
+    with pytest.raises(services.TransferError) as error:
         services.refuse_acceptance(officer=officers["datong"], application=application, remark="")
+    assert error.value.code == "remark_required"
     services.refuse_acceptance(officer=officers["datong"], application=application, remark="本市考位已满")
     application.refresh_from_db()
     candidate.refresh_from_db()

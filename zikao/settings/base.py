@@ -224,9 +224,6 @@ CELERY_BEAT_SCHEDULE = {
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "zikao@sxkszx.cn")
 
-# `make bench` only: routes /_bench/baseline (zikao/bench.py). Never set in production.
-BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
-
 # Hash secret for identifiers in logs and lock-out records.
 PII_HASH_KEY = env("PII_HASH_KEY", SECRET_KEY)
 

@@ -24,7 +24,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):
         # Bind parameters on the server so psycopg prepares a query the second time a
         # connection runs it: PostgreSQL then stops re-planning the same few dozen queries,
-        # a third of its CPU on the candidate pages (docs/benchmarks.md). Behind PgBouncer
+        # much of its CPU on the candidate pages (figures in docs/benchmarks.md). Behind PgBouncer
         # in transaction mode this needs PgBouncer >= 1.21 with max_prepared_statements > 0;
         # set DATABASE_PREPARED_STATEMENTS=false for an older pooler.
         DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from candidates.models import OfficerScope
-from candidates.officers import create_officer
+from candidates.services import AccountError, create_officer
+from zikao.audit import operator_label
 from zikao.models import City, County
 
 PASSWORD_ENV = "OFFICER_PASSWORD"  # noqa: S105 — the variable name, not a password
@@ -45,10 +46,10 @@ class Command(BaseCommand):
         try:
             user = create_officer(
                 username=username, password=password, level=level, county=county_obj, city=city_obj,
-                actor_label=f"operator:{getpass.getuser()}",
+                actor_label=operator_label(),
             )
-        except ValueError as error:
-            raise CommandError(str(error)) from None
+        except AccountError as error:
+            raise CommandError(error.message) from None
         self.stdout.write(self.style.SUCCESS(f"已创建工作人员 {user.username}：{user.officer_scope}"))
 
     def _ask_password(self):

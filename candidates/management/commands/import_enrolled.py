@@ -1,9 +1,9 @@
-import getpass
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from candidates import registry
+from candidates import registry, services
+from zikao.audit import operator_label
 
 
 class Command(BaseCommand):
@@ -24,9 +24,9 @@ class Command(BaseCommand):
         try:
             rows, errors, encoding = registry.parse(path.read_bytes())
         except registry.RegistryFileError as error:
-            raise CommandError(f"未导入：{error}") from None
+            raise CommandError(f"未导入：{error.message}") from None
 
-        report = registry.import_rows(rows, actor_label=f"operator:{getpass.getuser()}", dry_run=dry_run)
+        report = services.import_enrolled_records(rows=rows, actor_label=operator_label(), dry_run=dry_run)
         report.errors = sorted(errors + report.errors, key=lambda error: error.line)
         for error in report.errors:
             self.stderr.write(str(error))

@@ -1,7 +1,6 @@
 """Argument helpers shared by the window commands."""
 
 import datetime
-import getpass
 
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -32,13 +31,9 @@ def parse_kind(value):
     raise CommandError(f"未知的业务类型“{value}”。可选：{kinds}。")
 
 
-def operator_label():
-    return f"operator:{getpass.getuser()}"
-
-
 def describe(window, now=None):
     local = timezone.localtime
-    state = {"upcoming": "未开始", "open": "进行中", "closed": "已结束"}[window.state(now)]
+    state = window.state(now).label
     return (
         f"#{window.pk} {window.get_kind_display()} “{window.title}” "
         f"{local(window.opens_at):%Y-%m-%d %H:%M} 至 {local(window.closes_at):%Y-%m-%d %H:%M} [{state}]"

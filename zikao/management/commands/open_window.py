@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from zikao.management.commands._windows import describe, operator_label, parse_kind, parse_local_time
+from zikao.audit import operator_label
+from zikao.management.commands._windows import describe, parse_kind, parse_local_time
 from zikao.services import WindowError, open_window
 
 

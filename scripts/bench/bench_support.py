@@ -1,8 +1,8 @@
-"""Benchmark support (issue 6, `make bench`): the bare baseline view and fast seeding.
+"""Benchmark support (`make bench`): the bare baseline view and fast seeding.
 
-The baseline view is routed only when ``settings.BENCH_ENDPOINTS`` is true
-(zikao/urls.py): it answers through the full middleware stack and nothing
-else, so every other figure can be read as a fraction of it.
+The baseline view is routed only by the benchmark's own URLconf (urls_bench.py,
+used by settings_bench.py), never by the portal's: it answers through the full
+middleware stack and nothing else, so every other figure can be read as a fraction of it.
 
 Seeding uses ``bulk_create`` and hashes the benchmark password ONCE: every
 seeded candidate of one hasher shares the same encoded string (same salt).
