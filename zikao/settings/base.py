@@ -200,7 +200,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # "username" is the ID or ticket number typed at sign-in: never stored in clear.
 AXES_SENSITIVE_PARAMETERS = ["password", "login", "username"]
-AXES_IPWARE_PROXY_COUNT = int(env("PROXY_COUNT", "0"))
+# Trusted reverse proxies in front of the app servers (docs/deployment.md); one function
+# reads the client's address behind them for axes and every throttle alike.
+PROXY_COUNT = int(env("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "candidates.throttle.client_ip"
 
 # Celery: without a broker (the embedded default) tasks run in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "")
