@@ -27,7 +27,7 @@ def id_number_hash(id_number):
     return pii_hash("id:" + normalize_id_number(id_number))
 
 
-def client_ip(request):
+def client_address(request):
     """The client's address, given ``settings.PROXY_COUNT`` trusted proxies in front of the server.
 
     Every lock-out and throttle keys on this (django-axes through AXES_CLIENT_IP_CALLABLE).
@@ -38,7 +38,7 @@ def client_ip(request):
     entries than proxies, or with an entry that is not an address, the connection's own
     address is used: it is at worst the proxy's, never a value the client chose.
     """
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    remote = request.META.get("REMOTE_ADDR") or None
     proxies = settings.PROXY_COUNT
     if proxies <= 0:
         return remote
@@ -51,6 +51,11 @@ def client_ip(request):
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+def client_ip(request):
+    """client_address() as a throttle key: never None."""
+    return client_address(request) or "unknown"
 
 
 def client_ip_hash(request):

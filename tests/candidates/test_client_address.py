@@ -48,6 +48,11 @@ def test_missing_short_or_garbled_header_falls_back_to_the_connection(settings):
     assert address(settings, 2, forwarded=PHONE_A) == PROXY
     assert address(settings, 1, forwarded="not-an-address") == PROXY
     assert address(settings, 1, forwarded="2001:db8::1") == "2001:db8::1"
+    # No connection address at all (a request built by hand): axes gets None, throttles a fixed key.
+    settings.PROXY_COUNT = 0
+    request = RequestFactory().get("/")
+    del request.META["REMOTE_ADDR"]
+    assert throttle.client_address(request) is None and throttle.client_ip(request) == "unknown"
 
 
 def test_axes_uses_the_same_function(settings):

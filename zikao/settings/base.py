@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zikao.middleware.RejectUnstorableInputMiddleware",
+    "zikao.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zikao.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -203,7 +205,7 @@ AXES_SENSITIVE_PARAMETERS = ["password", "login", "username"]
 # Trusted reverse proxies in front of the app servers (docs/deployment.md); one function
 # reads the client's address behind them for axes and every throttle alike.
 PROXY_COUNT = int(env("PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "candidates.throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "candidates.throttle.client_address"
 
 # Celery: without a broker (the embedded default) tasks run in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "")
