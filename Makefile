@@ -8,9 +8,11 @@ DEBIAN_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-mic
 DEBIAN_TEST := chromium poppler-utils
 # Two pytest workers: the suite is mostly waiting on the database and the browser.
 PYTEST_ARGS ?= -n 2
+# `make failover`: the load balancer in front of two app servers.
+DEBIAN_FAILOVER := haproxy
 MANAGE := DJANGO_SETTINGS_MODULE=zikao.settings.local $(PY) manage.py
 
-.PHONY: run test bench bench-quick lint debian-run debian-test
+.PHONY: run test bench bench-quick failover lint debian-run debian-test debian-failover
 
 run: debian-run $(VENV)/.run-installed
 	@mkdir -p var
@@ -28,6 +30,11 @@ bench: debian-run $(VENV)/.test-installed
 bench-quick:
 	$(MAKE) bench BENCH_ARGS=--quick
 
+# Two gunicorn servers behind HAProxy, one killed with SIGKILL during a rush of transfer
+# submits: prints what was lost (nothing, docs/deployment.md). Not part of `make test`.
+failover: debian-run debian-failover $(VENV)/.test-installed
+	$(PY) scripts/failover.py $(FAILOVER_ARGS)
+
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .
 
@@ -36,6 +43,9 @@ debian-run:
 
 debian-test:
 	@scripts/ensure-debian-packages.sh $(DEBIAN_TEST)
+
+debian-failover:
+	@scripts/ensure-debian-packages.sh $(DEBIAN_FAILOVER)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

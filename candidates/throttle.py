@@ -7,10 +7,10 @@ keys or audit data: an ID number is never stored in clear outside its row.
 
 import hashlib
 import hmac
+import ipaddress
 import time
 from dataclasses import dataclass
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import cache
 
@@ -27,8 +27,35 @@ def id_number_hash(id_number):
     return pii_hash("id:" + normalize_id_number(id_number))
 
 
+def client_address(request):
+    """The client's address, given ``settings.PROXY_COUNT`` trusted proxies in front of the server.
+
+    Every lock-out and throttle keys on this (django-axes through AXES_CLIENT_IP_CALLABLE).
+    Each trusted proxy appends the address it received the connection from to
+    X-Forwarded-For (nginx: ``$proxy_add_x_forwarded_for``), so with N proxies the
+    N-th entry from the right is the one the outermost proxy saw: the client. Entries
+    further left came from the client and may be forged. Without the header, with fewer
+    entries than proxies, or with an entry that is not an address, the connection's own
+    address is used: it is at worst the proxy's, never a value the client chose.
+    """
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    entries = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    entries = [entry for entry in entries if entry]
+    if len(entries) < proxies:
+        return remote
+    candidate = entries[-proxies]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
+
+
 def client_ip(request):
-    return get_client_ip_address(request) or "unknown"
+    """client_address() as a throttle key: never None."""
+    return client_address(request) or "unknown"
 
 
 def client_ip_hash(request):

@@ -726,6 +726,7 @@ def main():
         "CELERY_BROKER_URL": REDIS_BASE_URL,
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
+        "EMAIL_HOST": "127.0.0.1",  # production refuses to start without mail; the bench sends none
         "STATIC_ROOT": str(static_root),
         "MEDIA_ROOT": str(work / "media"),
         "PRIVATE_MEDIA_ROOT": str(work / "private"),

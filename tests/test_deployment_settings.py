@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 READ_SETTINGS = (
     "import json, django; django.setup(); from django.conf import settings; "
-    "print(json.dumps({'db': settings.DATABASES['default'], 'storages': settings.STORAGES}, default=str))"
+    "print(json.dumps({'db': settings.DATABASES['default'], 'storages': settings.STORAGES, 'email': settings.EMAIL_BACKEND}, default=str))"
 )
 
 
@@ -25,9 +25,11 @@ def _production(extra_path=None, **env):
         ALLOWED_HOSTS="zikao.sxkszx.cn",
         DATABASE_URL="postgres://zikao@pgbouncer:6432/zikao",
         REDIS_URL="redis://redis:6379/0",
+        EMAIL_HOST="smtp.sxkszx.cn",
         PYTHONPATH=os.pathsep.join(filter(None, [str(extra_path or ""), str(ROOT)])),
     )
     clean.update(env)
+    clean = {k: v for k, v in clean.items() if v is not None}  # None: the operator did not set it
     return subprocess.run([sys.executable, "-c", READ_SETTINGS], cwd=ROOT, env=clean, capture_output=True,
                           text=True, timeout=120)
 
@@ -83,3 +85,22 @@ def test_s3_bucket_puts_public_and_private_uploads_in_their_own_prefixes(tmp_pat
     assert private["OPTIONS"]["bucket_name"] == "zikao-uploads"
     assert private["OPTIONS"]["endpoint_url"] == "https://oss.example.cn"
     assert private["OPTIONS"]["file_overwrite"] is False
+
+
+def test_production_refuses_to_start_without_outgoing_mail():
+    result = _production(EMAIL_HOST=None, EMAIL_BACKEND=None)
+    assert result.returncode != 0
+    assert "Outgoing mail is not configured" in result.stderr
+
+
+def test_production_refuses_backends_that_write_mail_to_a_log_or_a_file():
+    for backend in ["console", "filebased", "dummy", "locmem"]:
+        result = _production(EMAIL_HOST=None, EMAIL_BACKEND=f"django.core.mail.backends.{backend}.EmailBackend")
+        assert result.returncode != 0, backend
+        assert "does not deliver mail" in result.stderr
+
+
+def test_production_sends_by_smtp_given_a_host_or_by_an_explicit_backend():
+    assert _settings(_production())["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    explicit = _production(EMAIL_HOST=None, EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend")
+    assert _settings(explicit)["email"] == "django.core.mail.backends.smtp.EmailBackend"

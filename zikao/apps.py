@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 
@@ -19,8 +18,8 @@ def rows_changed(sender, using="default", **kwargs):
     """A window or a notice was saved or deleted: the pages' cached blocks of them are out of date."""
     from zikao.blocks import forget
 
-    name = BLOCKS[sender.__name__]
-    transaction.on_commit(lambda: forget(name), using=using)
+    # In the same transaction: the new token becomes visible together with the new rows.
+    forget(BLOCKS[sender.__name__])
 
 
 class ZikaoConfig(AppConfig):

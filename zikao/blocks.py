@@ -3,11 +3,16 @@
 The personal centre's 快捷入口 and 查询中心 and the home page's notice lists
 change only when an operator or an officer changes the rows behind them, or
 when a time written in those rows comes (a window opens or closes, a notice's
-publication time arrives). Each kind of block has a generation token; a
-committed save or delete of its rows replaces the token (zikao.apps connects
-the signals), so every cached copy is out of date at once, and no request can
-store the old rows under the new token. A copy also ends at the next moment
-its rows name, and after MAX_SECONDS in any case.
+publication time arrives). Each kind of block has a generation token, kept in
+the database (zikao.models.BlockGeneration) so that a change made by a command,
+the admin or another server is seen by every process on its next request,
+whatever the cache backend: with the embedded default's per-process memory a
+token in the cache would only be replaced in the process that made the change.
+A save or delete of the rows replaces the token in the same transaction (zikao.apps
+connects the signals), so every cached copy is out of date once the change is
+committed, and no request can store the old rows under the new token. Reading
+the token is one primary-key look-up per block and page. A copy also ends at
+the next moment its rows name, and after MAX_SECONDS in any case.
 """
 
 import math
@@ -16,26 +21,22 @@ from uuid import uuid4
 from django.core.cache import cache
 from django.utils.safestring import mark_safe
 
+from zikao.models import BlockGeneration
+
 MAX_SECONDS = 300
-
-
-def _generation_key(name):
-    return f"blocks:{name}:generation"
 
 
 def generation(name):
     """The current token of the ``name`` blocks."""
-    key = _generation_key(name)
-    token = cache.get(key)
+    token = BlockGeneration.objects.filter(pk=name).values_list("token", flat=True).first()
     if token is None:
-        cache.add(key, uuid4().hex, timeout=None)
-        token = cache.get(key)
-    return token
+        token = BlockGeneration.objects.get_or_create(name=name, defaults={"token": uuid4()})[0].token
+    return token.hex
 
 
 def forget(name):
-    """Every cached ``name`` block is out of date (call once the change is committed)."""
-    cache.set(_generation_key(name), uuid4().hex, timeout=None)
+    """Every cached ``name`` block is out of date once the calling transaction commits."""
+    BlockGeneration.objects.update_or_create(name=name, defaults={"token": uuid4()})
 
 
 def cached_block(name, render, *, now):

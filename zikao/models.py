@@ -136,6 +136,25 @@ class BusinessWindow(models.Model):
         return self.State.CLOSED
 
 
+class BlockGeneration(models.Model):
+    """The current token of one kind of cached page block (zikao.blocks).
+
+    In the database, not the cache: every server process and every command sees the
+    same row whatever the cache backend, the per-process memory of the embedded
+    default included.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    token = models.UUIDField()
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "页面区块版本"
+
+    def __str__(self):
+        return self.name
+
+
 class AuditEvent(models.Model):
     """Who did what to which object, from which state to which, and why. Never deleted."""
 

@@ -7,6 +7,8 @@ admin.site.site_header = "山西自学考试信息服务平台 · 管理"
 admin.site.site_title = "山西自考管理"
 admin.site.index_title = "招考办工作台"
 
+handler500 = "zikao.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("notices/", views.notice_list, name="notice_list"),

@@ -1,6 +1,8 @@
+import sys
+
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_GET
 from zikao import selectors
 from zikao.blocks import cached_block
 from zikao.content import render_notice_body
+from zikao.middleware import DATABASE_DOWN, database_unavailable_response
 from zikao.models import Notice
 
 HOME_LIST_LENGTH = 9
@@ -100,3 +103,13 @@ def healthz(request):
     except Exception:  # noqa: BLE001 — any database failure means "not healthy"
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request):
+    """handler500: 503 with Retry-After when the database is what failed, else the Chinese 500 page.
+
+    Rendered without the request (no context processors, no session, no database).
+    """
+    if isinstance(sys.exception(), DATABASE_DOWN):
+        return database_unavailable_response()
+    return HttpResponseServerError(render_to_string("500.html"))

@@ -1,5 +1,6 @@
 """修改密码, 忘记密码 (e-mail token flow or the registration point), 找回准考证号."""
 
+import logging
 import re
 
 import pytest
@@ -188,3 +189,44 @@ def test_look_ups_are_rate_limited_per_id_number_and_per_address(client, captcha
     for sequence in range(throttle.TICKET_LOOKUP_PER_IP.limit):
         look_up(client, captcha, make_id_number(sequence=sequence + 1, gender="F"), "某人", ip="10.0.0.3")
     assert look_up(client, captcha, make_id_number(sequence=90), "某人", ip="10.0.0.3").status_code == 429
+
+
+# --- Reset links never reach a log ------------------------------------------------------------------
+
+
+def test_no_reset_token_or_link_is_logged_at_any_level(client, request_reset, approved, caplog):
+    caplog.set_level(logging.DEBUG)
+    request_reset(approved.id_number, approved.name)
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    page = client.get(link, follow=True)
+    client.post(page.redirect_chain[-1][0], {"new_password1": "Datong2026new", "new_password2": "Datong2026new"})
+    client.get(link)  # used link
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert token not in logged and link not in logged
+
+
+def test_the_log_filter_masks_reset_links_in_request_lines():
+    from zikao.logging import MaskIdNumbersFilter
+
+    record = logging.LogRecord("django.server", logging.INFO, __file__, 1,
+                               '"%s" 302 0', ("GET /accounts/password/reset/MQ/cz6hfk-9f3b2a1c/ HTTP/1.1",), None)
+    MaskIdNumbersFilter().filter(record)
+    assert "cz6hfk" not in record.getMessage() and "/accounts/password/reset/***/***/" in record.getMessage()
+    for kept in ["/accounts/password/reset/sent/", "/accounts/password/reset/complete/"]:
+        record = logging.LogRecord("django.server", logging.INFO, __file__, 1, "GET %s", (kept,), None)
+        MaskIdNumbersFilter().filter(record)
+        assert record.getMessage() == f"GET {kept}"
+
+
+def test_the_embedded_default_never_prints_mail_to_the_console():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = "import django; django.setup(); from django.conf import settings; print(settings.EMAIL_BACKEND)"
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "zikao.settings.local", "PYTHONPATH": str(root)}
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.strip() == "django.core.mail.backends.filebased.EmailBackend", result.stderr

@@ -28,6 +28,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
         ALLOWED_HOSTS="zikao.sxkszx.cn",
         DATABASE_URL="postgres://zikao@127.0.0.1:5432/zikao",
         REDIS_URL="redis://127.0.0.1:6379/0",
+        EMAIL_HOST="smtp.sxkszx.cn",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
@@ -43,7 +44,7 @@ def test_production_static_files_have_hashed_names(tmp_path):
     result = _manage(
         "collectstatic", "--noinput",
         DJANGO_SETTINGS_MODULE="zikao.settings.production",
-        SECRET_KEY="k" * 60, ALLOWED_HOSTS="zikao.sxkszx.cn", STATIC_ROOT=str(tmp_path),
+        SECRET_KEY="k" * 60, ALLOWED_HOSTS="zikao.sxkszx.cn", EMAIL_HOST="smtp.sxkszx.cn", STATIC_ROOT=str(tmp_path),
     )
     assert result.returncode == 0, result.stderr
     hashed = [p.name for p in (tmp_path / "css").glob("portal.*.css")]

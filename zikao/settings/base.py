@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "captcha",
     "axes",
+    "csp",
     "zikao",
     "candidates",
     "identity",
@@ -52,7 +54,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zikao.middleware.RejectUnstorableInputMiddleware",
+    "zikao.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zikao.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -173,6 +178,25 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 IDLE_WARNING_SECONDS = 2 * 60
 
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from the portal itself
+# only; no inline script or style anywhere (pages and admin use static files). Images also
+# from data: (Bootstrap's form icons are data: SVGs in its CSS) and blob: (the photo upload
+# previews the chosen file before sending it). Nothing may frame the portal.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -200,7 +224,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # "username" is the ID or ticket number typed at sign-in: never stored in clear.
 AXES_SENSITIVE_PARAMETERS = ["password", "login", "username"]
-AXES_IPWARE_PROXY_COUNT = int(env("PROXY_COUNT", "0"))
+# Trusted reverse proxies in front of the app servers (docs/deployment.md); one function
+# reads the client's address behind them for axes and every throttle alike.
+PROXY_COUNT = int(env("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "candidates.throttle.client_address"
 
 # Celery: without a broker (the embedded default) tasks run in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "")
@@ -221,7 +248,22 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Outgoing mail (password-reset links). With EMAIL_HOST set, SMTP; otherwise the embedded
+# default writes each message as a file under var/sent-mail/ rather than to the console, so a
+# live reset link never ends up in a server log. production.py refuses to start without SMTP
+# or an explicit delivering backend.
+EMAIL_HOST = env("EMAIL_HOST", "")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(env("EMAIL_TIMEOUT", "10"))
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = Path(env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "sent-mail")))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "zikao@sxkszx.cn")
 
 # Hash secret for identifiers in logs and lock-out records.

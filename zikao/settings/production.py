@@ -16,6 +16,24 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the portal's host names in production.")
 
+# A reset link must reach the candidate and nobody else: never the console, a file or nowhere.
+_UNDELIVERED_MAIL = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+if not env("EMAIL_HOST") and not env("EMAIL_BACKEND"):
+    raise ImproperlyConfigured(
+        "Outgoing mail is not configured: set EMAIL_HOST (SMTP) or EMAIL_BACKEND in production, "
+        "otherwise password-reset links never reach the candidates."
+    )
+if EMAIL_BACKEND in _UNDELIVERED_MAIL:  # noqa: F405
+    raise ImproperlyConfigured(
+        f"EMAIL_BACKEND={EMAIL_BACKEND} does not deliver mail: password-reset links would be written to a "  # noqa: F405
+        "log or a file, or lost. Use SMTP (EMAIL_HOST) or a delivering backend in production."
+    )
+
 DATABASES["default"]["CONN_MAX_AGE"] = int(env("CONN_MAX_AGE", "60"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Server-side cursors do not survive a pooler in transaction mode, and the portal's
