@@ -44,3 +44,15 @@ def test_header_shows_today_in_shanghai(client):
     assert f"今天是：{today:%Y年%m月%d日} 星期{weekday}" in page
     assert "学习改变命运，自考成就梦想！" in page
     assert "版权所有：山西省招生考试管理中心" in page
+
+
+@pytest.mark.parametrize(("name", "page_name"), [
+    ("home", "系统首页"), ("login", "考生登录"), ("register", "考生注册"), ("register_new", "新考生注册"),
+    ("register_enrolled", "在籍考生注册"), ("ticket_number", "找回准考证号"), ("password_reset", "忘记密码"),
+    ("points", "报名点查询"), ("notice_list", "全部公告"),
+])
+def test_page_titles_name_the_page_then_the_site(client, name, page_name):
+    import re
+
+    title = re.search(r"<title>(.*?)</title>", client.get(reverse(name)).content.decode(), re.S).group(1)
+    assert title == f"{page_name} - 山西自学考试信息服务平台"
