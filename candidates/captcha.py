@@ -107,8 +107,10 @@ class PortalCaptchaWidget(CaptchaTextInput):
         context = super().get_context(name, value, attrs)
         context["audio"] = reverse("captcha_audio", kwargs={"key": self._key})
         context["refresh"] = self.refresh_url()
-        answer = context["widget"]["subwidgets"][1]["attrs"]
-        answer["class"] = ("form-control " + answer.get("class", "")).strip()
+        key, answer = (subwidget["attrs"] for subwidget in context["widget"]["subwidgets"])
+        for attr in ("class", "aria-invalid", "aria-describedby"):  # the form's error marks: for the answer box
+            key.pop(attr, None)
+        answer["class"] = " ".join(["form-control", *answer.get("class", "").split()])
         return context
 
     def _render(self, template_name, context, renderer=None):

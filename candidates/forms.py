@@ -81,7 +81,8 @@ class PortalFormMixin:
     def full_clean(self):
         super().full_clean()
         for name in self.errors:
-            if name in self.fields and not isinstance(self.fields[name], CaptchaField):
+            # The captcha too: PortalCaptchaWidget puts these on the answer box only.
+            if name in self.fields:
                 attrs = self.fields[name].widget.attrs
                 attrs["aria-invalid"] = "true"
                 described_by = [f"{self[name].auto_id}_error"]

@@ -109,3 +109,18 @@ def test_a_bot_that_fills_the_honeypot_is_refused_before_the_captcha_is_checked(
     assert response.context["form"].has_error("__all__", "honeypot")
     assert "提交未通过安全检查" in response.content.decode()
     assert CaptchaStore.objects.filter(hashkey=key).exists()  # never reached the captcha
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["login", "register_new", "register_enrolled", "ticket_number", "password_reset"])
+def test_a_captcha_error_is_tied_to_the_answer_box_on_every_captcha_form(client, name):
+    page = client.get(reverse(name)).content.decode()
+    key = re.search(r'name="captcha_0" value="([0-9a-f]{40})"', page).group(1)
+    page = client.post(reverse(name), {"captcha_0": key, "captcha_1": ""}).content.decode()
+    answer = re.search(r'<input type="text" name="captcha_1"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in answer
+    assert 'aria-describedby="id_captcha_error"' in answer
+    assert re.search(r'class="form-control is-invalid"', answer)
+    assert re.search(r'<div class="invalid-feedback d-block" id="id_captcha_error">请输入验证码。</div>', page)
+    hidden_key = re.search(r'<input type="hidden" name="captcha_0"[^>]*>', page).group(0)
+    assert "aria-describedby" not in hidden_key and "is-invalid" not in hidden_key

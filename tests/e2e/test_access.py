@@ -2,8 +2,12 @@
 order, finger-sized controls, steps, and the small frictions, at 360 px in Chromium."""
 
 import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import assert_accessible, screenshot
+from tests.factories import CandidateFactory, county
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,3 +55,61 @@ def test_a_bot_filling_the_hidden_box_is_refused(phone_page, live_server):
     honeypot.fill("http://spam.example")  # what a form-filling bot does
     page.get_by_role("button", name="登录", exact=True).click()
     assert page.get_by_text("提交未通过安全检查，请刷新页面后重新填写。").is_visible()
+
+
+def force_sign_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+
+
+def described_by(locator):
+    """The texts an input's aria-describedby points to, as a screen reader reads them."""
+    return locator.evaluate(
+        "el => (el.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean)"
+        ".map(id => document.getElementById(id).textContent.trim())"
+    )
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/register/new/", "/register/enrolled/",
+                                  "/accounts/ticket-number/", "/accounts/password/reset/"])
+def test_a_captcha_error_is_read_with_the_captcha_box_and_turns_it_red(phone_page, live_server, artifacts_dir, path):
+    page = phone_page
+    page.goto(live_server.url + path)
+    page.locator("main form:has(input[name=captcha_1]) button[type=submit]").click()
+    answer = page.locator("input[name=captcha_1]")
+    assert "请输入验证码。" in described_by(answer)
+    assert answer.get_attribute("aria-invalid") == "true"
+    red = page.evaluate("getComputedStyle(document.querySelector('input[name=captcha_1]')).borderColor")
+    assert red.startswith("rgb(220, 53, 69)")  # Bootstrap's invalid border, as on the other fields
+    assert_accessible(page)
+    if path == "/register/new/":
+        # The summary lists every field to fix; each line goes to its field.
+        summary = page.locator(".error-summary a")
+        assert summary.count() >= 10
+        page.locator(".error-summary a", has_text="验证码：请输入验证码。").click()
+        assert page.evaluate("document.activeElement.name") == "captcha_1"
+        page.locator(".error-summary a", has_text="手机号").click()
+        assert page.evaluate("document.activeElement.name") == "mobile"
+        screenshot(page, artifacts_dir, "register-new-errors-360")
+
+
+def test_identity_errors_name_the_missing_photos_and_point_to_their_messages(phone_page, live_server, artifacts_dir):
+    page = phone_page
+    candidate = CandidateFactory(name="李娜", county=county("140105"))
+    force_sign_in(page, live_server, candidate.user)
+    page.goto(live_server.url + "/identity/")
+    page.get_by_role("button", name="提交照片").click()
+    summary = page.locator("#identity-form-errors")
+    expect(summary).to_contain_text("还有照片没有选择")
+    for short in ["免冠照", "身份证照片", "手持身份证照"]:
+        expect(summary.get_by_role("link", name=f"请选择{short}。")).to_be_visible()
+    assert "有照片未通过检查" not in summary.inner_text()
+    headshot = page.locator("input[name=headshot]")
+    assert "请选择免冠照。" in described_by(headshot)
+    assert headshot.get_attribute("aria-invalid") == "true"
+    summary.get_by_role("link", name="请选择手持身份证照。").click()
+    assert page.evaluate("document.activeElement.name") == "handheld"
+    assert_accessible(page)
+    screenshot(page, artifacts_dir, "identity-missing-photos-360")
