@@ -113,3 +113,34 @@ def test_identity_errors_name_the_missing_photos_and_point_to_their_messages(pho
     assert page.evaluate("document.activeElement.name") == "handheld"
     assert_accessible(page)
     screenshot(page, artifacts_dir, "identity-missing-photos-360")
+
+
+def tab_until(page, accessible_check, limit=40):
+    """Press Tab from the top of the page until the check holds; return how many presses it took."""
+    page.locator("body").focus()
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate(accessible_check):
+            return presses
+    raise AssertionError(f"not reached in {limit} Tab presses")
+
+
+def test_the_home_sign_in_box_comes_first_on_the_phone_in_reading_and_tab_order(browser, live_server, artifacts_dir):
+    from tests.factories import NoticeFactory
+
+    for number in range(1, 20):
+        NoticeFactory(title=f"重要提示第{number}号")
+    for width in (360, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        page.goto(live_server.url + "/")
+        presses = tab_until(page, "document.activeElement.name === 'username'")
+        assert presses == 4  # skip link, the site title, 系统首页, then 身份证号或准考证号 (was the 22nd)
+        login_box = page.get_by_role("heading", name="考生登录").bounding_box()
+        notices_box = page.get_by_role("heading", name="重要提示").bounding_box()
+        if width == 360:
+            assert login_box["y"] < notices_box["y"]  # shown first on a phone
+            screenshot(page, artifacts_dir, "home-360")
+        else:
+            assert login_box["x"] > notices_box["x"]  # on the right on a desktop
+        context.close()
