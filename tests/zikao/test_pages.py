@@ -31,7 +31,7 @@ def test_home_hides_notices_published_in_the_future(client):
 
 def test_home_has_login_box_and_link_row(client):
     page = client.get(reverse("home")).content.decode()
-    for label in ["身份证号或准考证号", "登录密码", "验证码", "[换]", "登录", "忘记密码", "首次登录平台考生须进行",
+    for label in ["身份证号或准考证号", "登录密码", "验证码", ">换</button>", "登录", "忘记密码", "首次登录平台考生须进行",
                   "考生注册", "报考简章", "专业计划", "课程考试安排", "找回准考证号", "2001年后历次合格课程查询",
                   "课程教材", "政策规定", "自考咨询", "表格下载"]:
         assert label in page, label
