@@ -144,3 +144,46 @@ def test_the_home_sign_in_box_comes_first_on_the_phone_in_reading_and_tab_order(
         else:
             assert login_box["x"] > notices_box["x"]  # on the right on a desktop
         context.close()
+
+
+SMALL_TARGETS = """() => {
+  const small = [];
+  document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, summary").forEach(el => {
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (!box.width || !box.height || style.visibility === "hidden" || box.right < 0) { return; }
+    if (el.closest(".portal-honeypot") || el.matches(".visually-hidden-focusable:not(:focus)")) { return; }
+    // A link inside a sentence is exempt (WCAG 2.5.8 "inline"); so is a radio or
+    // checkbox whose label is the larger target beside it.
+    const parent = el.parentElement;
+    if (el.tagName === "A" && ["P", "LI", "TD", "DD", "SPAN", "SMALL"].includes(parent.tagName)
+        && parent.textContent.trim() !== el.textContent.trim()) { return; }
+    if ((el.type === "radio" || el.type === "checkbox") && el.labels && el.labels.length) { return; }
+    if (box.width < 24 || box.height < 24) {
+      small.push(`${el.tagName} "${(el.textContent || el.name || "").trim()}" ${Math.round(box.width)}x${Math.round(box.height)}`);
+    }
+  });
+  return small;
+}"""
+
+
+def test_every_control_a_candidate_meets_is_at_least_24_px(phone_page, live_server):
+    from tests.factories import BusinessWindowFactory, NoticeFactory
+
+    page = phone_page
+    notice = NoticeFactory(title="山西省2026年高等教育自学考试报考简章")
+    public = ["/", "/accounts/login/", "/register/", "/register/new/", "/register/enrolled/", "/accounts/ticket-number/",
+              "/accounts/password/reset/", "/notices/", f"/notices/{notice.pk}/", "/points/"]
+    for path in public:
+        page.goto(live_server.url + path)
+        assert page.evaluate(SMALL_TARGETS) == [], path
+    captcha_mark = page.goto(live_server.url + "/accounts/login/") and page.locator(
+        "label[for=id_captcha_1]").evaluate("el => el.previousElementSibling.textContent")
+    assert captcha_mark == "*"  # 验证码 is marked required like the other fields
+
+    BusinessWindowFactory(title="2026年下半年省内转考")
+    candidate = CandidateFactory(approved=True, name="张伟", county=county("140105"))
+    force_sign_in(page, live_server, candidate.user)
+    for path in ["/center/", "/center/profile/", "/accounts/password/", "/transfers/in-province/apply/"]:
+        page.goto(live_server.url + path)
+        assert page.evaluate(SMALL_TARGETS) == [], path
