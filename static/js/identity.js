@@ -49,10 +49,13 @@
     var img = holder.querySelector("img");
     var empty = holder.querySelector(".photo-preview-empty");
     if (img.dataset.url) { URL.revokeObjectURL(img.dataset.url); }
+    // Empty boxes stay one line high, so 提交照片 is not pushed far down on a phone.
+    holder.classList.toggle("is-empty", !file);
     if (!file) { img.hidden = true; empty.hidden = false; return; }
     img.onerror = function () {
       img.hidden = true;
       empty.hidden = false;
+      holder.classList.add("is-empty");
       empty.textContent = "无法预览";
       note(slot, "浏览器无法显示这个文件，它可能不是 JPG 或 PNG 格式的照片。");
     };

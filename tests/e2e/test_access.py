@@ -187,3 +187,61 @@ def test_every_control_a_candidate_meets_is_at_least_24_px(phone_page, live_serv
     for path in ["/center/", "/center/profile/", "/accounts/password/", "/transfers/in-province/apply/"]:
         page.goto(live_server.url + path)
         assert page.evaluate(SMALL_TARGETS) == [], path
+
+
+def step_looks(page):
+    """Each step box's text and background colour, in order."""
+    return page.locator("ol.steps li").evaluate_all(
+        "items => items.map(li => [li.textContent.trim(), getComputedStyle(li).backgroundColor,"
+        " getComputedStyle(li, '::after').content])"
+    )
+
+
+def test_steps_show_where_the_candidate_is_on_the_transfer_form_and_check_answers(phone_page, live_server,
+                                                                                  artifacts_dir):
+    from tests.factories import BusinessWindowFactory
+
+    page = phone_page
+    BusinessWindowFactory(title="2026年下半年省内转考")
+    candidate = CandidateFactory(approved=True, name="张伟", county=county("140105"))
+    force_sign_in(page, live_server, candidate.user)
+    page.goto(live_server.url + "/transfers/in-province/apply/")
+    (first, first_bg, _), (_, second_bg, _), (_, third_bg, _) = step_looks(page)
+    assert first == "填写转入市"
+    assert first_bg == "rgb(11, 74, 139)"  # the current step filled in the portal's blue
+    assert second_bg != first_bg and third_bg != first_bg
+    screenshot(page, artifacts_dir, "transfers-apply-steps-360")
+
+    page.get_by_label("转入市").select_option(label="长治市")
+    page.get_by_role("button", name="提交申请").click()
+    expect(page.get_by_text("确认转考信息无误后提交申请")).to_be_visible()
+    done, current, to_come = step_looks(page)
+    assert current[0] == "确认信息" and current[1] == "rgb(11, 74, 139)"
+    assert done[1] != current[1] and done[2] == '" ✓"'  # the step already done is ticked
+    assert to_come[1] != current[1] and to_come[2] in ("none", "normal")
+    assert page.locator("ol.steps li[aria-current=step]").inner_text() == "确认信息"
+    assert_accessible(page)
+    screenshot(page, artifacts_dir, "transfers-confirm-steps-360")
+
+
+def test_empty_photo_boxes_stay_compact_until_a_photo_is_chosen(phone_page, live_server, artifacts_dir, tmp_path):
+    from PIL import Image
+
+    page = phone_page
+    candidate = CandidateFactory(name="李娜", county=county("140105"))
+    force_sign_in(page, live_server, candidate.user)
+    page.goto(live_server.url + "/identity/")
+    boxes = page.locator("[data-preview-for]")
+    assert boxes.count() == 3
+    for index in range(3):
+        assert boxes.nth(index).bounding_box()["height"] < 50
+    submit_top = page.get_by_role("button", name="提交照片").bounding_box()["y"]
+    assert submit_top < 2.5 * 780  # within about two and a half phone screens (three 4:3 boxes made it four)
+    photo = tmp_path / "headshot.jpg"
+    Image.new("RGB", (600, 800), (40, 90, 200)).save(photo, "JPEG")
+    page.locator("input[name=headshot]").set_input_files(str(photo))
+    expect(page.locator("[data-preview-for=headshot] img")).to_be_visible()
+    assert boxes.nth(0).bounding_box()["height"] > 150  # the chosen photo is shown large enough to check
+    assert boxes.nth(1).bounding_box()["height"] < 50
+    assert_accessible(page)
+    screenshot(page, artifacts_dir, "identity-compact-360")
