@@ -245,3 +245,69 @@ def test_empty_photo_boxes_stay_compact_until_a_photo_is_chosen(phone_page, live
     assert boxes.nth(1).bounding_box()["height"] < 50
     assert_accessible(page)
     screenshot(page, artifacts_dir, "identity-compact-360")
+
+
+def test_admin_list_is_readable_at_1280_and_the_receiving_city_is_told_an_application_waits(
+    browser, live_server, artifacts_dir
+):
+    import uuid
+
+    from candidates.models import OfficerScope
+    from tests.e2e.helpers import admin_page
+    from tests.factories import BusinessWindowFactory, OfficerFactory, city
+    from transfers import services
+
+    BusinessWindowFactory()
+    OfficerFactory(username="taiyuan-a11y", scope__level=OfficerScope.Level.CITY, scope__city=city("1401"))
+    OfficerFactory(username="datong-a11y", scope__level=OfficerScope.Level.CITY, scope__city=city("1402"))
+    waiting = None
+    for name in ["王芳", "欧阳春晓", "李四"]:
+        candidate = CandidateFactory(approved=True, name=name, county=county("140105"))
+        application, _ = services.submit_transfer(candidate=candidate, to_city=city("1402"), token=uuid.uuid4())
+        waiting = waiting or application
+
+    # 太原 (original city): the list's columns fit and read on one line each.
+    page = admin_page(browser, live_server, "taiyuan-a11y")
+    page.goto(f"{live_server.url}/admin/transfers/transferapplication/")
+    screenshot(page, artifacts_dir, "transfers-admin-list-1280")
+    for column in ["submitted_at", "state_text"]:
+        cells = page.locator(f"#result_list td.field-{column}")
+        assert cells.count() == 3
+        for index in range(3):
+            cell = cells.nth(index)
+            assert cell.evaluate("el => el.scrollWidth <= el.clientWidth"), column  # nothing cut
+            assert cell.bounding_box()["height"] < 40, column  # one line, not a tall narrow column
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert_accessible(page)
+    screenshot(page, artifacts_dir, "transfers-admin-list-1280")
+    page.context.close()
+
+    # 大同 (receiving city) opens it before 太原 released it: told why, not "已经被删除".
+    page = admin_page(browser, live_server, "datong-a11y")
+    page.goto(f"{live_server.url}/admin/transfers/transferapplication/{waiting.pk}/change/")
+    expect(page.locator(".messagelist")).to_contain_text("该申请尚待原属地市审核")
+    assert "删除" not in page.locator(".messagelist").inner_text()
+    page.context.close()
+
+
+def test_after_withdrawing_the_candidate_can_apply_again_from_the_details_page(phone_page, live_server, artifacts_dir):
+    import uuid
+
+    from tests.factories import BusinessWindowFactory, city
+    from transfers import services
+
+    page = phone_page
+    BusinessWindowFactory(title="2026年下半年省内转考")
+    candidate = CandidateFactory(approved=True, name="张伟", county=county("140105"))
+    application, _ = services.submit_transfer(candidate=candidate, to_city=city("1404"), token=uuid.uuid4())
+    force_sign_in(page, live_server, candidate.user)
+    page.goto(f"{live_server.url}/transfers/{application.number}/")
+    expect(page.get_by_role("link", name="返回个人中心")).to_have_attribute("href", "/center/")
+    assert page.get_by_role("link", name="返回首页").count() == 0
+    page.get_by_role("link", name="撤销申请").click()
+    page.get_by_role("button", name="确认撤销").click()
+    expect(page.get_by_role("alert").filter(has_text="可以重新申请")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, artifacts_dir, "transfers-withdrawn-360")
+    page.get_by_role("link", name="重新申请省内转考").click()
+    expect(page.get_by_role("heading", name="省内转考申请信息填报")).to_be_visible()
