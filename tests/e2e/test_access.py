@@ -311,3 +311,31 @@ def test_after_withdrawing_the_candidate_can_apply_again_from_the_details_page(p
     screenshot(page, artifacts_dir, "transfers-withdrawn-360")
     page.get_by_role("link", name="重新申请省内转考").click()
     expect(page.get_by_role("heading", name="省内转考申请信息填报")).to_be_visible()
+
+
+def test_points_page_on_a_phone_opens_on_the_candidates_city_and_searches_counties(phone_page, live_server,
+                                                                                    artifacts_dir):
+    page = phone_page
+    page.goto(live_server.url + "/points/")
+    # Anonymous: the cities collapsed, a couple of screens instead of 27.
+    assert page.evaluate("document.documentElement.scrollHeight") < 2 * 780
+    page.get_by_text("大同市（", exact=False).click()
+    expect(page.get_by_text("大同市平城区招生考试办公室")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, artifacts_dir, "points-collapsed-360")
+
+    page.get_by_label("按区县名称查找").fill("小店")
+    page.get_by_role("button", name="查询").click()
+    expect(page.get_by_text("太原市小店区招生考试办公室")).to_be_visible()
+    assert page.get_by_text("太原市迎泽区招生考试办公室").count() == 0
+    assert_accessible(page)
+
+    candidate = CandidateFactory(approved=True, name="张伟", county=county("140213"))
+    force_sign_in(page, live_server, candidate.user)
+    page.goto(live_server.url + "/points/")
+    expect(page.get_by_label("按地市筛选")).to_have_value("1402")
+    expect(page.get_by_text("大同市平城区招生考试办公室")).to_be_visible()
+    assert page.get_by_text("太原市小店区招生考试办公室").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(page)
+    screenshot(page, artifacts_dir, "points-own-city-360")
