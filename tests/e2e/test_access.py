@@ -140,6 +140,7 @@ def test_the_home_sign_in_box_comes_first_on_the_phone_in_reading_and_tab_order(
         notices_box = page.get_by_role("heading", name="重要提示").bounding_box()
         if width == 360:
             assert login_box["y"] < notices_box["y"]  # shown first on a phone
+            assert page.locator(".portal-url").inner_text() == "zikao.sxkszx.cn"  # not in capitals
             screenshot(page, artifacts_dir, "home-360")
         else:
             assert login_box["x"] > notices_box["x"]  # on the right on a desktop

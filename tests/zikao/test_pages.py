@@ -56,3 +56,9 @@ def test_page_titles_name_the_page_then_the_site(client, name, page_name):
 
     title = re.search(r"<title>(.*?)</title>", client.get(reverse(name)).content.decode(), re.S).group(1)
     assert title == f"{page_name} - 山西自学考试信息服务平台"
+
+
+def test_the_header_shows_the_site_address_in_lower_case(client):
+    page = client.get(reverse("home")).content.decode()
+    assert '<p class="portal-url mb-0">zikao.sxkszx.cn</p>' in page
+    assert "HTTP://ZIKAO" not in page
