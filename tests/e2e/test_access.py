@@ -340,3 +340,86 @@ def test_points_page_on_a_phone_opens_on_the_candidates_city_and_searches_counti
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_accessible(page)
     screenshot(page, artifacts_dir, "points-own-city-360")
+
+
+SITE = " - 山西自学考试信息服务平台"
+
+
+def test_every_candidate_page_and_error_state_passes_axe_with_a_page_title(phone_page, live_server, artifacts_dir):
+    """axe-core on every candidate page at 360 px, error states included: 0 serious or critical."""
+    import uuid
+
+    from tests.factories import BusinessWindowFactory, NoticeFactory, city
+    from transfers import services
+
+    page = phone_page
+    notice = NoticeFactory(title="山西省2026年高等教育自学考试报考简章")
+    failures, titles = [], {}
+
+    def scan(label, submit=None):
+        if submit:
+            page.locator(submit).first.click()
+            page.wait_for_load_state("networkidle")
+        title = page.title()
+        titles[label] = title
+        if not (title.endswith(SITE) and len(title) > len(SITE)):
+            failures.append(f"{label}: title {title!r}")
+        try:
+            assert_accessible(page)
+        except AssertionError as error:
+            failures.append(f"{label}: {error}")
+
+    def visit(path):
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+
+    captcha_submit = "main form:has(input[name=captcha_1]) button[type=submit]"
+    for path in ["/", "/accounts/login/", "/register/", "/register/new/", "/register/enrolled/",
+                 "/accounts/ticket-number/", "/accounts/password/reset/", "/notices/", "/notices/?category=news",
+                 f"/notices/{notice.pk}/", "/points/", "/points/?city=1401", "/points/?q=小店", "/points/?q=没有",
+                 "/info/passed-courses/", "/info/consulting/"]:
+        visit(path)
+        scan(path)
+        if page.locator(captcha_submit).count():
+            scan(f"{path} (errors)", submit=captcha_submit)
+    visit("/accounts/login/")
+    page.locator("input[name=website]").fill("bot")
+    scan("/accounts/login/ (honeypot)", submit=captcha_submit)
+
+    BusinessWindowFactory(title="2026年下半年省内转考")
+    newcomer = CandidateFactory(name="李娜", county=county("140105"))
+    force_sign_in(page, live_server, newcomer.user)
+    visit("/identity/")
+    scan("/identity/")
+    scan("/identity/ (nothing chosen)", submit="#identity-form button[type=submit]")
+    page.context.clear_cookies()
+
+    candidate = CandidateFactory(approved=True, name="张伟", county=county("140105"))
+    force_sign_in(page, live_server, candidate.user)
+    for path in ["/center/", "/center/profile/", "/accounts/password/", "/identity/", "/points/",
+                 "/transfers/in-province/apply/"]:
+        visit(path)
+        scan(path)
+    visit("/center/profile/")
+    page.locator("input[name=mobile]").fill("12")
+    scan("/center/profile/ (errors)", submit="main form button[type=submit]")
+    visit("/accounts/password/")
+    scan("/accounts/password/ (errors)", submit="main form button[type=submit]")
+    visit("/transfers/in-province/apply/")
+    scan("/transfers/in-province/apply/ (errors)", submit="main form button[name=action][value=review]")
+    page.get_by_label("转入市").select_option(label="长治市")
+    scan("/transfers/in-province/apply/ (check answers)", submit="main form button[name=action][value=review]")
+    scan("/transfers/<number>/ (details)", submit="main form button[name=action][value=confirm]")
+    page.get_by_role("link", name="撤销申请").click()
+    scan("/transfers/<number>/withdraw/")
+    scan("/transfers/<number>/ (withdrawn)", submit="main form button[type=submit]")
+
+    other = CandidateFactory(approved=True, name="王芳", county=county("140106"))
+    refused, _ = services.submit_transfer(candidate=other, to_city=city("1402"), token=uuid.uuid4())
+    page.context.clear_cookies()
+    force_sign_in(page, live_server, other.user)
+    visit(f"/transfers/{refused.number}/")
+    scan("/transfers/<number>/ (waiting)")
+
+    assert not failures, "\n".join(failures)
+    assert titles["/"] == "系统首页" + SITE and titles["/accounts/login/"] == "考生登录" + SITE
