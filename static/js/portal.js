@@ -28,7 +28,9 @@
   // 听语音验证码: play the current challenge spoken in Mandarin (a WAV file the
   // portal generates) in an <audio> element beside the image; focus stays on
   // the button, so pressing it again replays the challenge.
+  // Without JavaScript the <noscript> link beside it opens the file instead.
   document.querySelectorAll("[data-captcha-audio]").forEach(function (button) {
+    button.hidden = false;
     button.addEventListener("click", function () {
       var audio = button.parentNode.querySelector("audio.captcha-audio");
       if (!audio) {

@@ -44,6 +44,17 @@ def test_the_audio_captcha_plays_the_current_challenge(phone_page, live_server, 
     screenshot(page, artifacts_dir, "login-captcha-360")
 
 
+def test_without_javascript_the_audio_captcha_is_a_link_to_the_sound(browser, live_server):
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    link = page.get_by_role("link", name="听语音验证码")
+    assert link.is_visible() and page.get_by_role("button", name="听语音验证码").count() == 0
+    response = page.request.get(live_server.url + link.get_attribute("href"))
+    assert response.status == 200 and response.headers["content-type"] == "audio/wav"
+    context.close()
+
+
 def test_a_bot_filling_the_hidden_box_is_refused(phone_page, live_server):
     page = phone_page
     page.goto(live_server.url + "/accounts/login/")
