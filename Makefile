@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 # Pango + HarfBuzz subsetting + a CJK font for WeasyPrint PDFs.
-DEBIAN_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei python3-venv
+# espeak-ng speaks the audio captcha in Mandarin (its cmn voices).
+DEBIAN_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei espeak-ng python3-venv
 DEBIAN_TEST := chromium poppler-utils
 # Two pytest workers: the suite is mostly waiting on the database and the browser.
 PYTEST_ARGS ?= -n 2

@@ -5,8 +5,10 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 
 from candidates import selectors
+from candidates.captcha import PortalCaptchaWidget
 from candidates.models import Candidate, User
 from candidates.services import GENDER_MISMATCH_MESSAGE, ID_REGISTERED_MESSAGE
 from candidates.validators import validate_mobile
@@ -16,6 +18,10 @@ from zikao.reference import ETHNICITIES
 
 NAME_RE = re.compile(r"^[\u3400-\u9fffA-Za-z·•．. ]{2,50}$")
 CAPTCHA_MESSAGES = {"invalid": "验证码不正确，请重新输入。", "required": "请输入验证码。"}
+
+
+def captcha_field():
+    return CaptchaField(label="验证码", error_messages=CAPTCHA_MESSAGES, widget=PortalCaptchaWidget())
 
 
 def required(label):
@@ -28,6 +34,32 @@ def chosen(label):
 
 def blank_first(choices, text="请选择"):
     return [("", text), *choices]
+
+
+HONEYPOT_FIELD = "website"
+
+
+class HoneypotMixin:
+    """A box people never see or reach (public forms only): a bot that fills
+    every input is refused before the captcha, the password or the database is
+    looked at. Rendered by zikao/_captcha.html next to the captcha."""
+
+    honeypot_message = "提交未通过安全检查，请刷新页面后重新填写。"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[HONEYPOT_FIELD] = forms.CharField(
+            label="网址（请勿填写）", required=False,
+            widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        )
+
+    def full_clean(self):
+        if self.is_bound and self.data.get(self.add_prefix(HONEYPOT_FIELD)):
+            self._errors = ErrorDict()
+            self.cleaned_data = {}
+            self.add_error(None, ValidationError(self.honeypot_message, code="honeypot"))
+            return
+        super().full_clean()
 
 
 class PortalFormMixin:
@@ -50,7 +82,8 @@ class PortalFormMixin:
     def full_clean(self):
         super().full_clean()
         for name in self.errors:
-            if name in self.fields and not isinstance(self.fields[name], CaptchaField):
+            # The captcha too: PortalCaptchaWidget puts these on the answer box only.
+            if name in self.fields:
                 attrs = self.fields[name].widget.attrs
                 attrs["aria-invalid"] = "true"
                 described_by = [f"{self[name].auto_id}_error"]
@@ -116,7 +149,7 @@ class SetPasswordFieldsMixin:
             self.add_error("password1", error)
 
 
-class LoginForm(PortalFormMixin, AuthenticationForm):
+class LoginForm(HoneypotMixin, PortalFormMixin, AuthenticationForm):
     """身份证号或准考证号 + 登录密码 + 验证码."""
 
     username = forms.CharField(
@@ -129,7 +162,7 @@ class LoginForm(PortalFormMixin, AuthenticationForm):
         label="登录密码", strip=False, error_messages={"required": "请填写登录密码。"},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-    captcha = CaptchaField(label="验证码", error_messages=CAPTCHA_MESSAGES)
+    captcha = captcha_field()
 
     error_messages = {
         # The same words whether the account exists or not.
@@ -180,7 +213,7 @@ class CountyChoiceField(forms.ChoiceField):
         return county
 
 
-class NewCandidateForm(PortalFormMixin, SetPasswordFieldsMixin, forms.Form):
+class NewCandidateForm(HoneypotMixin, PortalFormMixin, SetPasswordFieldsMixin, forms.Form):
     """新考生：填写个人信息、设置登录密码."""
 
     name = name_field()
@@ -211,7 +244,7 @@ class NewCandidateForm(PortalFormMixin, SetPasswordFieldsMixin, forms.Form):
     city = forms.ChoiceField(label="报名地市", error_messages=chosen("报名地市"))
     county = CountyChoiceField()
     password1, password2 = password_fields()
-    captcha = CaptchaField(label="验证码", error_messages=CAPTCHA_MESSAGES)
+    captcha = captcha_field()
 
     error_messages = {
         "id_registered": ID_REGISTERED_MESSAGE,
@@ -264,12 +297,12 @@ class NewCandidateForm(PortalFormMixin, SetPasswordFieldsMixin, forms.Form):
         return self.has_error("id_number", "id_registered")
 
 
-class IdentityLookupForm(PortalFormMixin, forms.Form):
+class IdentityLookupForm(HoneypotMixin, PortalFormMixin, forms.Form):
     """身份证号 + 姓名 + 验证码: enrolled activation, 找回准考证号, 忘记密码."""
 
     id_number = id_number_field()
     name = name_field()
-    captcha = CaptchaField(label="验证码", error_messages=CAPTCHA_MESSAGES)
+    captcha = captcha_field()
 
     def clean_id_number(self):
         return parse_id_number(self.cleaned_data["id_number"]).number

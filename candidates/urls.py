@@ -1,6 +1,6 @@
 from django.urls import path
 
-from candidates import views
+from candidates import captcha, views
 
 urlpatterns = [
     path("accounts/login/", views.CandidateLoginView.as_view(), name="login"),
@@ -19,6 +19,7 @@ urlpatterns = [
         views.CandidatePasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("accounts/captcha-audio/<slug:key>/", captcha.captcha_audio, name="captcha_audio"),
     path("accounts/ticket-number/", views.ticket_number, name="ticket_number"),
     path("register/", views.register, name="register"),
     path("register/new/", views.register_new, name="register_new"),

@@ -167,6 +167,10 @@ class TransferApplicationAdmin(IdNumberLookupMixin, admin.ModelAdmin):
         obj = self.get_object(request, object_id)
         if obj is not None:
             extra_context["decisions"] = self._decisions(request, obj)
+        elif object_id.isdigit() and selectors.awaiting_origin_for_destination(user=request.user, pk=int(object_id)):
+            # Not Django's "不存在。可能已经被删除了？": the application exists and will come.
+            self.message_user(request, "该申请尚待原属地市审核，原属地市同意转出后才会转到本市审核。", messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:transfers_transferapplication_changelist"))
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _decisions(self, request, obj):

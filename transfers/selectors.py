@@ -53,6 +53,17 @@ def officer_scope_q(user):
     )
 
 
+def awaiting_origin_for_destination(*, user, pk):
+    """Application ``pk`` if it is headed for ``user``'s city and its original city has not
+    yet released it: the receiving city may learn that it waits, not what it holds."""
+    waiting = by_scope(
+        user, everything=Q(pk__in=[]), nothing=Q(pk__in=[]),
+        city=lambda scope: Q(to_city_id=scope.city_id, status=Status.PENDING_ORIGIN),
+        county=lambda scope: Q(pk__in=[]),
+    )
+    return TransferApplication.objects.filter(waiting, pk=pk).only("pk").first()
+
+
 def officer_applications(user):
     return _with_related(TransferApplication.objects.filter(officer_scope_q(user)))
 

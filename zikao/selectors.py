@@ -1,5 +1,6 @@
 """Reads of reference data, notices and business windows."""
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -70,10 +71,12 @@ def get_published_notice(pk):
     return get_object_or_404(Notice.objects.published(), pk=pk)
 
 
-def registration_points(city_code=None):
+def registration_points(city_code=None, *, county_name=None):
     points = RegistrationPoint.objects.select_related("county__city").order_by("county__code")
     if city_code:
         points = points.filter(county__city_id=city_code)
+    if county_name:
+        points = points.filter(Q(county__name__contains=county_name) | Q(county__city__name__contains=county_name))
     return points
 
 

@@ -71,17 +71,29 @@ def notice_detail(request, pk):
 
 
 def registration_points(request):
-    city_code = request.GET.get("city", "")
+    """报名点查询: a signed-in candidate starts on their own city; anyone can pick a city or
+    search by county name; with neither, the cities are listed collapsed (122 offices
+    are about 27 phone screens)."""
     cities = list(selectors.cities())
+    county_query = request.GET.get("q", "").strip()[:20]
+    city_code = request.GET.get("city")
+    own_city = None
+    if city_code is None and not county_query:
+        candidate = getattr(request.user, "candidate", None) if request.user.is_authenticated else None
+        if candidate is not None:
+            city_code = own_city = candidate.county.city_id
     if city_code not in {city.code for city in cities}:
         city_code = ""
     groups = {}
-    for point in selectors.registration_points(city_code or None):
+    for point in selectors.registration_points(city_code or None, county_name=county_query or None):
         groups.setdefault(point.county.city, []).append(point)
     return render(
         request,
         "zikao/points.html",
-        {"groups": groups, "cities": cities, "city_code": city_code},
+        {
+            "groups": groups, "cities": cities, "city_code": city_code, "county_query": county_query,
+            "own_city": own_city, "collapsed": not city_code and not county_query,
+        },
     )
 
 

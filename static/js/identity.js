@@ -32,17 +32,30 @@
     var box = document.getElementById(slot + "-error");
     box.textContent = text || "";
     input.classList.toggle("is-invalid", !!text);
-    if (text) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
+    // The message is read with the input: aria-describedby names it while it shows.
+    var described = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(function (id) {
+      return id && id !== box.id;
+    });
+    if (text) {
+      input.setAttribute("aria-invalid", "true");
+      described.push(box.id);
+    } else {
+      input.removeAttribute("aria-invalid");
+    }
+    input.setAttribute("aria-describedby", described.join(" "));
   }
   function preview(slot, file) {
     var holder = form.querySelector("[data-preview-for='" + slot + "']");
     var img = holder.querySelector("img");
     var empty = holder.querySelector(".photo-preview-empty");
     if (img.dataset.url) { URL.revokeObjectURL(img.dataset.url); }
+    // Empty boxes stay one line high, so 提交照片 is not pushed far down on a phone.
+    holder.classList.toggle("is-empty", !file);
     if (!file) { img.hidden = true; empty.hidden = false; return; }
     img.onerror = function () {
       img.hidden = true;
       empty.hidden = false;
+      holder.classList.add("is-empty");
       empty.textContent = "无法预览";
       note(slot, "浏览器无法显示这个文件，它可能不是 JPG 或 PNG 格式的照片。");
     };
@@ -155,7 +168,8 @@
   var summary = document.getElementById("identity-form-errors");
   var submit = form.querySelector("button[type='submit']");
 
-  function showSummary(lines) {
+  // lines: sentences; links: [input, text] pairs listed under them, each a link to its input.
+  function showSummary(lines, links) {
     summary.textContent = "";
     lines.forEach(function (line) {
       var p = document.createElement("p");
@@ -163,7 +177,21 @@
       p.textContent = line;
       summary.appendChild(p);
     });
-    summary.hidden = lines.length === 0;
+    if (links && links.length) {
+      var list = document.createElement("ul");
+      list.className = "error-summary mb-0";
+      links.forEach(function (pair) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = "#" + pair[0].id;
+        link.className = "alert-link";
+        link.textContent = pair[1];
+        item.appendChild(link);
+        list.appendChild(item);
+      });
+      summary.appendChild(list);
+    }
+    summary.hidden = lines.length === 0 && !(links && links.length);
   }
 
   form.addEventListener("submit", function (event) {
@@ -194,14 +222,19 @@
         progressBox.hidden = true;
         if (!reply) { showSummary(["提交失败（" + xhr.status + "），请稍后重试。"]); return; }
         var lines = (reply.non_field_errors || []).slice();
-        var first = null;
+        var links = [];
+        var missingOnly = true;
         Object.keys(reply.errors || {}).forEach(function (slot) {
+          var input = form.querySelector("input[name='" + slot + "']");
           setError(slot, reply.errors[slot].join(" "));
-          first = first || form.querySelector("input[name='" + slot + "']");
+          links.push([input, reply.errors[slot].join(" ")]);
+          if (input.files && input.files.length) { missingOnly = false; }
         });
-        if (first) { lines.push("有照片未通过检查，请按照片下方的提示更换后重新提交。"); }
-        showSummary(lines);
-        (first || summary).focus();
+        if (links.length) {
+          lines.push(missingOnly ? "还有照片没有选择：" : "以下照片需要处理后重新提交：");
+        }
+        showSummary(lines, links);
+        summary.focus();
       });
       xhr.addEventListener("error", function () {
         submit.disabled = false;

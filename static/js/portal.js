@@ -2,20 +2,48 @@
 (function () {
   "use strict";
 
-  // Captcha [换]: fetch a new challenge without reloading (django-simple-captcha's refresh view).
+  // Captcha 换: fetch a new challenge without reloading (django-simple-captcha's
+  // refresh view); the spoken challenge follows the new key.
   document.querySelectorAll("[data-captcha-refresh]").forEach(function (button) {
     button.addEventListener("click", function (event) {
       event.preventDefault();
       var form = button.closest("form");
+      var keyInput = form.querySelector("input[name$='captcha_0']");
       fetch(button.dataset.captchaRefresh, { headers: { "X-Requested-With": "XMLHttpRequest" } })
         .then(function (response) { return response.json(); })
         .then(function (data) {
+          var audioButton = form.querySelector("[data-captcha-audio]");
+          if (audioButton) {
+            audioButton.dataset.captchaAudio = audioButton.dataset.captchaAudio.replace(keyInput.value, data.key);
+          }
           form.querySelector("img.captcha").src = data.image_url;
-          form.querySelector("input[name$='captcha_0']").value = data.key;
+          keyInput.value = data.key;
           var answer = form.querySelector("input[name$='captcha_1']");
           answer.value = "";
           answer.focus();
         });
+    });
+  });
+
+  // 听语音验证码: play the current challenge spoken in Mandarin (a WAV file the
+  // portal generates) in an <audio> element beside the image; focus stays on
+  // the button, so pressing it again replays the challenge.
+  // Without JavaScript the <noscript> link beside it opens the file instead.
+  document.querySelectorAll("[data-captcha-audio]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var audio = button.parentNode.querySelector("audio.captcha-audio");
+      if (!audio) {
+        audio = document.createElement("audio");
+        audio.className = "captcha-audio";
+        audio.hidden = true;
+        button.parentNode.appendChild(audio);
+      }
+      if (audio.getAttribute("src") !== button.dataset.captchaAudio) {
+        audio.src = button.dataset.captchaAudio;
+      }
+      audio.currentTime = 0;
+      audio.play();
     });
   });
 

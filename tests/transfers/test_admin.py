@@ -56,11 +56,22 @@ def test_staff_without_scope_sees_nothing(client, queue):
 
 
 def test_out_of_scope_application_cannot_be_opened(client, officers, queue):
-    client.force_login(officers["datong"])
+    client.force_login(officers["jinzhong"])
     response = client.get(f"{CHANGELIST}{queue['A'].pk}/change/", follow=True)
     assert response.redirect_chain[-1][0] == "/admin/"
     assert "甲考生" not in response.content.decode()
+    assert "尚待原属地市审核" not in response.content.decode()  # 晋中 learns nothing about an application to 大同
     assert client.get(f"{CHANGELIST}{queue['A'].pk}/release/").status_code == 404
+
+
+def test_the_receiving_city_is_told_an_unreleased_application_waits_for_the_original_city(client, officers, queue):
+    client.force_login(officers["datong"])
+    response = client.get(f"{CHANGELIST}{queue['A'].pk}/change/", follow=True)
+    assert response.redirect_chain[-1][0] == CHANGELIST
+    html = response.content.decode()
+    assert "该申请尚待原属地市审核" in html and "可能已经被删除" not in html
+    assert queue["A"].number not in html and "甲考生" not in html  # still not shown before the release
+    assert client.get(f"{CHANGELIST}{queue['A'].pk}/accept/").status_code == 404
 
 
 def test_county_officer_reads_but_cannot_decide(client, officers, queue):

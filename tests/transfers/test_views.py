@@ -165,7 +165,7 @@ def test_details_page_shows_the_seed_table(signed_in, candidate, frozen):
     application, _ = submit(candidate, city("1402"))
     html = signed_in.get(f"/transfers/{application.number}/").content.decode()
     assert "山西省高等教育自学考试省内转考申请信息详情" in html
-    for label in ["姓名：", "证件号码：", "准考证号：", "类型", "原属地市", "申请时间", "转入市", "备注", "打印", "返回首页"]:
+    for label in ["姓名：", "证件号码：", "准考证号：", "类型", "原属地市", "申请时间", "转入市", "备注", "打印", "返回个人中心"]:
         assert label in html
     assert candidate.masked_id_number in html and candidate.id_number not in html
     assert "省内转考" in html and "待原属地市审核" in html

@@ -72,3 +72,33 @@ def test_city_officer_sees_the_points_of_their_city(client):
     listing = client.get(reverse("admin:zikao_registrationpoint_changelist")).content.decode()
     assert "大同市平城区招生考试办公室" in listing
     assert "太原市小店区招生考试办公室" not in listing
+
+
+def test_points_open_on_the_signed_in_candidates_own_city(client):
+    from tests.factories import CandidateFactory
+
+    candidate = CandidateFactory(approved=True, county=county("140213"))  # 大同市平城区
+    client.force_login(candidate.user)
+    page = client.get(reverse("points")).content.decode()
+    assert "大同市平城区招生考试办公室" in page
+    assert "太原市小店区招生考试办公室" not in page
+    assert '<option value="1402" selected>' in page and "已按您的报名地市显示" in page
+    # Choosing 全部地市 is respected: every city, collapsed.
+    everything = client.get(reverse("points"), {"city": ""}).content.decode()
+    assert everything.count('<details class="points-city">') == 11
+
+
+def test_anonymous_visitors_see_the_cities_collapsed(client):
+    page = client.get(reverse("points")).content.decode()
+    assert page.count('<details class="points-city">') == 11
+    assert "<summary>太原市（" in page and "个报名点）</summary>" in page
+    assert "<details class=\"points-city\" open" not in page
+
+
+def test_points_can_be_searched_by_county_name(client):
+    page = client.get(reverse("points"), {"q": "小店"}).content.decode()
+    assert "太原市小店区招生考试办公室" in page
+    assert "太原市迎泽区招生考试办公室" not in page
+    assert "<details" not in page  # results shown open
+    nothing = client.get(reverse("points"), {"q": "不存在的区"}).content.decode()
+    assert "没有找到符合条件的报名点" in nothing
