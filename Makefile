@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 # Pango + HarfBuzz subsetting + a CJK font for WeasyPrint PDFs.
-DEBIAN_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei python3-venv
-DEBIAN_TEST := chromium poppler-utils
+# tesseract-ocr reads the number on the 身份证 photo (its English model covers digits and X).
+DEBIAN_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei tesseract-ocr python3-venv
+# fonts-ocr-b: the typeface of the number on generated ID-card test photos.
+DEBIAN_TEST := chromium poppler-utils fonts-ocr-b
 MANAGE := DJANGO_SETTINGS_MODULE=zikao.settings.local $(PY) manage.py
 
 .PHONY: run test bench bench-quick lint debian-run debian-test
