@@ -347,7 +347,7 @@ def reused_headshot_check(headshot_hash, other_hashes):
 
 
 ID_NUMBER_MISMATCH = "身份证照片上的号码与注册的身份证号不一致"
-ID_NUMBER_THRESHOLD = "18 位且校验位正确的号码，与注册的身份证号相同"
+ID_NUMBER_THRESHOLD = "与注册号码不同的位数 = 0（只采信 18 位且校验位正确的识别结果）"
 
 
 def id_number_check(card_image, registered, *, engine=None):
@@ -374,13 +374,13 @@ def id_number_check(card_image, registered, *, engine=None):
         return Check("id_number", "id_card", NO_VERDICT, None, ID_NUMBER_THRESHOLD, f"号码无法识别（{reading.note}）")
     masked = mask_id_number(reading.number)
     if reading.number == registered:
-        return Check("id_number", "id_card", PASSED, 1.0, ID_NUMBER_THRESHOLD, f"照片上的号码 {masked} 与注册的身份证号一致")
+        return Check("id_number", "id_card", PASSED, 0, ID_NUMBER_THRESHOLD, f"照片上的号码 {masked} 与注册的身份证号一致")
     differ = [str(index) for index, (a, b) in enumerate(zip(reading.number, registered, strict=False), 1) if a != b]
     detail = (
         f"{ID_NUMBER_MISMATCH}：照片上识别出 {masked}，第 {'、'.join(differ) or '?'} 位与注册的号码不同。"
         "请核对身份证照片与考生注册信息。"
     )
-    return Check("id_number", "id_card", UNCERTAIN, 0.0, ID_NUMBER_THRESHOLD, detail)
+    return Check("id_number", "id_card", UNCERTAIN, len(differ), ID_NUMBER_THRESHOLD, detail)
 
 
 def engine_unavailable_checks(slots):

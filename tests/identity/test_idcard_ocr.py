@@ -51,7 +51,7 @@ def test_a_card_turned_the_other_way_and_compressed_harder_is_read_too(engine):
 
 def test_the_same_number_passes_and_only_a_masked_reading_is_kept(engine):
     check = checks.id_number_check(card_photo(REGISTERED), REGISTERED, engine=engine)
-    assert check.outcome == checks.PASSED
+    assert check.outcome == checks.PASSED and check.value == 0
     assert REGISTERED not in check.detail
     assert f"{REGISTERED[:6]}********{REGISTERED[-4:]}" in check.detail
 
@@ -61,7 +61,7 @@ def test_a_different_valid_number_goes_to_an_officer_with_the_reason(engine):
     assert check.outcome == checks.UNCERTAIN
     assert check.detail.startswith("身份证照片上的号码与注册的身份证号不一致")
     assert SOMEONE_ELSE not in check.detail and REGISTERED not in check.detail
-    assert "第 16、18 位" in check.detail  # where they differ, for the officer to compare with the photo
+    assert "第 16、18 位" in check.detail and check.value == 2  # where they differ, for the officer to compare
     # Even beside a clear failure (which alone would reject), an officer decides.
     face_missing = checks.Check("face_count", "headshot", checks.FAILED, 0, "恰好 1 张", "", "未检测到人脸")
     assert checks.decide([check, face_missing]) == "needs_review"
