@@ -4,9 +4,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 # Pango + HarfBuzz subsetting + a CJK font for WeasyPrint PDFs.
-# espeak-ng speaks the audio captcha in Mandarin (its cmn voices).
-DEBIAN_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei espeak-ng python3-venv
-DEBIAN_TEST := chromium poppler-utils
+# espeak-ng speaks the audio captcha in Mandarin (its cmn voices); tesseract-ocr reads the number on
+# the 身份证 photo (its English model covers digits and X).
+DEBIAN_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei espeak-ng tesseract-ocr python3-venv
+# fonts-ocr-b: the typeface of the number on generated ID-card test photos.
+DEBIAN_TEST := chromium poppler-utils fonts-ocr-b
 # Two pytest workers: the suite is mostly waiting on the database and the browser.
 PYTEST_ARGS ?= -n 2
 # `make failover`: the load balancer in front of two app servers.

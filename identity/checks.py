@@ -1,4 +1,5 @@
-"""The automatic check pipeline: faces, same person, background, sharpness, duplicates.
+"""The automatic check pipeline: faces, same person, background, sharpness, duplicates,
+and the ID number printed on the card against the registered one.
 
 Runs on a Celery worker (identity.tasks), never in a web request: dlib's face
 encodings are slow and its models are loaded once per process (figures in
@@ -25,6 +26,9 @@ from PIL import Image
 logger = logging.getLogger(__name__)
 
 PASSED, FAILED, UNCERTAIN = "passed", "failed", "uncertain"
+# A check that could not measure anything (the number on the card is unreadable):
+# it neither blocks nor approves; the other checks decide.
+NO_VERDICT = "no_verdict"
 
 # --- thresholds (see docs/identity-checks.md for the measurements) -------------
 # Photos are examined at most this large (longest side, px); JPEG draft decoding
@@ -343,17 +347,58 @@ def reused_headshot_check(headshot_hash, other_hashes):
     return Check("reused_headshot", "headshot", PASSED, distance, threshold, f"与其他考生免冠照的最小距离 {distance}")
 
 
+ID_NUMBER_MISMATCH = "身份证照片上的号码与注册的身份证号不一致"
+ID_NUMBER_THRESHOLD = "与注册号码不同的位数 = 0（只采信 18 位且校验位正确的识别结果）"
+
+
+def id_number_check(card_image, registered, *, engine=None):
+    """Compare the number read from the ID-card photo with the registered one.
+
+    Same → passed; a valid but different number → uncertain (an officer looks:
+    someone else's card, or a typo at registration); unreadable → no verdict.
+    Only a masked form of the reading is kept: officers compare it with the photo.
+    """
+    from identity import idcard_ocr
+    from zikao.idnumbers import mask_id_number
+
+    if engine is None:
+        engine = idcard_ocr.get_engine()
+    if engine is None:
+        detail = "号码无法识别：文字识别引擎（tesseract）无法加载，未比对号码"
+        return Check("id_number", "id_card", NO_VERDICT, None, ID_NUMBER_THRESHOLD, detail)
+    try:
+        reading = idcard_ocr.read_id_number(card_image, engine=engine)
+    except Exception:  # noqa: BLE001 — a reader failure must never decide; the face checks still do
+        logger.exception("identity: reading the ID number failed")
+        return Check("id_number", "id_card", NO_VERDICT, None, ID_NUMBER_THRESHOLD, "号码无法识别：识别过程出错")
+    if not reading.readable:
+        return Check("id_number", "id_card", NO_VERDICT, None, ID_NUMBER_THRESHOLD, f"号码无法识别（{reading.note}）")
+    masked = mask_id_number(reading.number)
+    if reading.number == registered:
+        return Check("id_number", "id_card", PASSED, 0, ID_NUMBER_THRESHOLD, f"照片上的号码 {masked} 与注册的身份证号一致")
+    differ = [str(index) for index, (a, b) in enumerate(zip(reading.number, registered, strict=False), 1) if a != b]
+    detail = (
+        f"{ID_NUMBER_MISMATCH}：照片上识别出 {masked}，第 {'、'.join(differ) or '?'} 位与注册的号码不同。"
+        "请核对身份证照片与考生注册信息。"
+    )
+    return Check("id_number", "id_card", UNCERTAIN, len(differ), ID_NUMBER_THRESHOLD, detail)
+
+
 def engine_unavailable_checks(slots):
     detail = "人脸识别引擎无法加载，未做人脸检查，须人工审核"
     return [Check("face_engine", ",".join(slots), UNCERTAIN, None, "引擎可用", detail)]
 
 
-def run_pipeline(images, *, hashes=None, digests=None, other_headshots=(), engine=None):
+def run_pipeline(
+    images, *, hashes=None, digests=None, other_headshots=(), engine=None, id_number=None, text_engine=None
+):
     """Run every check on ``images`` ({slot: stored JPEG bytes}); returns a list of Check.
 
     ``hashes`` / ``digests``: the stored pHash / SHA-256 per slot (computed here if absent).
     ``other_headshots``: (submission_id, pHash) of other candidates' headshots.
     ``engine``: a FaceEngine; by default the process's (None if it cannot load).
+    ``id_number``: the registered ID number, compared with the one on the ID card (skipped if None).
+    ``text_engine``: an idcard_ocr.TextEngine; by default the process's.
     """
     engine = engine if engine is not None else get_engine()
     photos = {slot: Photo(slot, load_rgb(data, WORKING_SIDE[slot])) for slot, data in images.items()}
@@ -377,18 +422,33 @@ def run_pipeline(images, *, hashes=None, digests=None, other_headshots=(), engin
     checks.extend(same_picture_checks(hashes, digests))
     if "headshot" in photos:
         checks.append(reused_headshot_check(hashes["headshot"], list(other_headshots)))
+    if id_number and "id_card" in photos:
+        # The working image, turned upright if the card lay sideways for face detection.
+        card = Image.fromarray(photos["id_card"].rgb)
+        checks.append(id_number_check(card, id_number, engine=text_engine))
     return checks
+
+
+# Suspicions of someone else's identity: an officer decides even if other checks failed.
+ALWAYS_TO_OFFICER = ("reused_headshot", "id_number")
+
+
+def review_notes(checks):
+    """Why the checks refer a submission to an officer, for the audit trail (the officer reads them)."""
+    return [ID_NUMBER_MISMATCH for check in checks if check.name == "id_number" and check.outcome == UNCERTAIN]
 
 
 def decide(checks):
     """approved / rejected / needs_review from the checks (see docs/identity-checks.md).
 
-    A headshot that another candidate already used always goes to an officer;
+    A headshot that another candidate already used, or an ID card showing
+    another number than the registered one, always goes to an officer;
     otherwise any failure rejects (the candidate can fix it and upload again),
     any uncertainty (including a face engine that could not load) goes to an
-    officer, and only a clean sheet approves.
+    officer, and only a clean sheet approves. A check without a verdict (an
+    unreadable number) counts neither way.
     """
-    if any(check.name == "reused_headshot" and check.outcome == UNCERTAIN for check in checks):
+    if any(check.name in ALWAYS_TO_OFFICER and check.outcome == UNCERTAIN for check in checks):
         return "needs_review"
     if any(check.failed for check in checks):
         return "rejected"

@@ -136,6 +136,7 @@ class CheckResult(models.Model):
         SHARPNESS = "sharpness", "清晰度"
         SAME_PICTURE = "same_picture", "同一照片重复上传"
         REUSED_HEADSHOT = "reused_headshot", "免冠照与其他考生重复"
+        ID_NUMBER = "id_number", "身份证号码比对"
         FACE_ENGINE = "face_engine", "人脸识别引擎"
         PIPELINE = "pipeline", "自动检查过程"
 
@@ -143,6 +144,7 @@ class CheckResult(models.Model):
         PASSED = "passed", "通过"
         FAILED = "failed", "不通过"
         UNCERTAIN = "uncertain", "需人工判断"
+        NO_VERDICT = "no_verdict", "无结论"
 
     submission = models.ForeignKey(
         IdentitySubmission, on_delete=models.PROTECT, related_name="check_results", verbose_name="身份验证申请"

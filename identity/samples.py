@@ -11,6 +11,7 @@ Both packages are test extras: ``available()`` says whether they are there.
 import io
 from dataclasses import dataclass
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 # Standard 证件照 background colours (RGB).
@@ -128,3 +129,111 @@ def submission_images(name, *, kind="new"):
     if kind == "new":
         photos = {"headshot": headshot(name), **photos}
     return photos
+
+
+# --- ID cards with printed text and number, photographed ----------------------------
+# The 人像面 layout of the second-generation resident ID card (85.6 × 54 mm), as
+# fractions of the card's width and height: labels on the left, the portrait on the
+# right, the 18-character number along the bottom in an OCR-B-like typeface.
+CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+NUMBER_FONTS = [
+    "/usr/share/fonts/opentype/ocr-b/OCRB.otf",  # Debian fonts-ocr-b
+    "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf",  # fallback: a monospace sans
+]
+LABEL_BLUE = (52, 110, 170)
+INK = (25, 25, 25)
+
+
+def _font(paths, size):
+    from PIL import ImageFont
+
+    for path in paths if isinstance(paths, list) else [paths]:
+        try:
+            return ImageFont.truetype(path, size)
+        except OSError:
+            continue
+    raise OSError(f"none of the fonts {paths} is installed")
+
+
+def printed_id_card(name, id_number, *, full_name="张伟", address=("山西省太原市小店区", "平阳路街道长风街12号"), width=856):
+    """An ID card's 人像面 with the holder's name, address and ``id_number`` printed as on the real card."""
+    height = round(width * 54 / 85.6)
+    card = Image.new("RGB", (width, height), (238, 241, 236))
+    draw = ImageDraw.Draw(card)
+    for offset in range(-height, width, max(8, width // 48)):
+        draw.line((offset, height, offset + height, 0), fill=(229, 234, 230), width=max(1, width // 430))
+    draw.rounded_rectangle((0, 0, width - 1, height - 1), radius=width // 28, outline=(205, 210, 205), width=2)
+
+    label_font = _font(CJK_FONT, round(height * 0.045))
+    value_font = _font(CJK_FONT, round(height * 0.055))
+    number_font = _font(NUMBER_FONTS, round(height * 0.062))
+    left, value_left = width * 0.06, width * 0.17
+    birth = f"{int(id_number[6:10])}  年  {int(id_number[10:12])}  月  {int(id_number[12:14])}  日"
+    gender = "男" if int(id_number[16]) % 2 else "女"
+    rows = [
+        (0.10, "姓  名", full_name),
+        (0.22, "性  别", f"{gender}      民  族   汉"),
+        (0.34, "出  生", birth),
+        (0.46, "住  址", address[0]),
+        (0.56, "", address[1] if len(address) > 1 else ""),
+    ]
+    for top, label, value in rows:
+        if label:
+            draw.text((left, height * top + height * 0.008), label, font=label_font, fill=LABEL_BLUE)
+        draw.text((value_left, height * top), value, font=value_font, fill=INK)
+    draw.text((left, height * 0.835), "公民身份号码", font=label_font, fill=LABEL_BLUE)
+    draw.text((width * 0.33, height * 0.82), id_number, font=number_font, fill=INK)
+
+    person = PEOPLE[name]
+    portrait = source(name).crop(person.card_box)
+    box_w, box_h = round(width * 0.29), round(height * 0.62)
+    portrait = portrait.resize((box_w, round(box_w * portrait.height / portrait.width)), Image.Resampling.LANCZOS)
+    portrait = portrait.crop((0, 0, box_w, min(box_h, portrait.height)))
+    plate = Image.blend(Image.new("RGB", portrait.size, (238, 241, 236)), portrait, 0.92)
+    card.paste(plate, (round(width * 0.63), round(height * 0.11)))
+    return card
+
+
+def photographed(card, *, width=1200, angle=0.0, tilt=0.0, blur=0.0, light=0.0, background=(96, 84, 70), margin=0.08):
+    """``card`` as a phone photographs it: on a table, turned by ``angle``°, in perspective, blurred, lit unevenly.
+
+    ``tilt``: how much farther the card's top edge is than its bottom (0 … 0.15);
+    ``light``: depth of a left-to-right shading (0 … 0.6); the photo is ``width`` px wide.
+    """
+    card = card.convert("RGB")
+    card_w = round(width * (1 - 2 * margin))
+    card = card.resize((card_w, round(card_w * card.height / card.width)), Image.Resampling.LANCZOS)
+    if tilt:
+        # Perspective: the top edge is narrower than the bottom one.
+        w, h = card.size
+        inset = w * tilt / 2
+        coeffs = _perspective_coefficients(
+            [(inset, 0), (w - inset, 0), (w, h), (0, h)], [(0, 0), (w, 0), (w, h), (0, h)]
+        )
+        rgba = card.convert("RGBA").transform((w, h), Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BICUBIC)
+    else:
+        rgba = card.convert("RGBA")
+    rgba = rgba.rotate(angle, expand=True, resample=Image.Resampling.BICUBIC)
+    height = round(max(rgba.height / (1 - 2 * margin), width * 0.75))
+    photo = Image.new("RGB", (width, height), background)
+    noise = Image.effect_noise((width, height), 18).convert("RGB")
+    photo = Image.blend(photo, noise, 0.08)
+    photo.paste(rgba, ((width - rgba.width) // 2, (height - rgba.height) // 2), rgba)
+    if light:
+        ramp = np.linspace(1.0 - light, 1.0, width)[None, :, None]
+        ramp = ramp * np.linspace(1.0 - light / 3, 1.0, height)[:, None, None]
+        photo = Image.fromarray((np.asarray(photo) * ramp).clip(0, 255).astype(np.uint8))
+    if blur:
+        photo = photo.filter(ImageFilter.GaussianBlur(blur))
+    return photo
+
+
+def _perspective_coefficients(source_points, target_points):
+    """Coefficients for Image.transform(PERSPECTIVE) mapping ``target_points`` back onto ``source_points``."""
+    rows = []
+    for (x, y), (u, v) in zip(target_points, source_points, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
+    matrix = np.array(rows, dtype=float)
+    vector = np.array([coord for point in source_points for coord in point], dtype=float)
+    return np.linalg.solve(matrix, vector).tolist()

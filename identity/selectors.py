@@ -56,7 +56,7 @@ def get_photo_for_viewer(user, pk):
 
 
 def pipeline_inputs(submission):
-    """What the check pipeline needs: the stored bytes, their hashes, and other candidates' headshots."""
+    """What the check pipeline needs: the stored bytes, their hashes, other candidates' headshots, the ID number."""
     images, hashes, digests = {}, {}, {}
     for photo in submission.photos.all():
         with photo.file.open("rb") as handle:
@@ -68,7 +68,10 @@ def pipeline_inputs(submission):
         .exclude(submission__candidate_id=submission.candidate_id)
         .values_list("submission_id", "phash")
     )
-    return {"images": images, "hashes": hashes, "digests": digests, "other_headshots": other_headshots}
+    return {
+        "images": images, "hashes": hashes, "digests": digests, "other_headshots": other_headshots,
+        "id_number": submission.candidate.id_number,
+    }
 
 
 def stale_submission_ids(cutoff):

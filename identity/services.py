@@ -236,7 +236,7 @@ def finish_checks(*, submission_id, checks):
         if outcome == "rejected":
             reasons = list(dict.fromkeys(check.reason for check in checks if check.failed and check.reason))
             return reject_identity(submission=submission, actor=None, reasons=reasons)
-        return refer_identity_for_review(submission=submission)
+        return refer_identity_for_review(submission=submission, note="\n".join(pipeline.review_notes(checks)))
 
 
 # --- decisions ------------------------------------------------------------------------------
@@ -392,15 +392,17 @@ def reject_identity(*, submission, actor=None, reasons=None, reason_code="", not
         return submission
 
 
-def refer_identity_for_review(*, submission):
-    """待人工审核: the checks could not decide; an officer of the candidate's county will."""
+def refer_identity_for_review(*, submission, note=""):
+    """待人工审核: the checks could not decide; an officer of the candidate's county will (``note``: why, for them)."""
     with transaction.atomic():
         submission = _lock(submission)
         if submission.status != Status.CHECKING:
             raise _already_decided(submission)
         candidate = Candidate.objects.select_for_update().get(pk=submission.candidate_id)
         submission.status = Status.NEEDS_REVIEW
-        _record_decision(submission, actor=None, method=Method.AUTOMATIC, from_state=Status.CHECKING, reasons=[], note="")
+        _record_decision(
+            submission, actor=None, method=Method.AUTOMATIC, from_state=Status.CHECKING, reasons=[], note=note
+        )
         candidate.identity_status = Candidate.IdentityStatus.NEEDS_REVIEW
         candidate.save(update_fields=["identity_status", "updated_at"])
         send_candidate_message(
