@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "candidates",
     "identity",
     "transfers",
+    "exams",
+    "records",
 ]
 
 MIDDLEWARE = [
