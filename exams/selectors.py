@@ -80,3 +80,10 @@ def officer_venues(user):
 
 def get_major_by_pk(pk):
     return Major.objects.select_related("institution").get(pk=pk)
+
+
+def majors_for_profile(current_major_id=None):
+    """报考专业 choices: majors accepting candidates, and the candidate's current one."""
+    return Major.objects.filter(Q(accepting_new=True) | Q(pk=current_major_id)).select_related("institution").order_by(
+        "level", "code"
+    )
