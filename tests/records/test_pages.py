@@ -49,7 +49,8 @@ def test_ledger_and_progress_of_the_signed_in_candidate(client, candidate, other
 def test_the_transcript_is_only_the_candidates_own(client, candidate, other):
     client.force_login(other.user)
     page = client.get(f"/records/passed/?candidate={candidate.pk}").content.decode()
-    assert "03708" not in page.split("报考专业进度")[0] and "李娜" in page
+    ledger = page.split("历次合格课程</h2>")[1].split("</table>")[0]
+    assert "00054" in ledger and "03708" not in ledger and "李娜" in page
     pdf_text = PdfReader(io.BytesIO(client.get(f"/records/passed/pdf/?candidate={candidate.pk}").content)).pages[0].extract_text()
     assert "李娜" in pdf_text and "王芳" not in pdf_text
 
