@@ -57,9 +57,9 @@ def add_passed_course(*, candidate, course, source, score=None, sitting=None, ac
             )
             if same:
                 return existing, False
+            when = f"已于{existing.sitting.label}" if existing.sitting else "已"
             raise RecordError(
-                f"课程 {course.code} {course.name} 已于{existing.sitting.label if existing.sitting else ''}"
-                f"以“{existing.get_source_display()}”登记为合格，不能重复登记。",
+                f"课程 {course.code} {course.name} {when}以“{existing.get_source_display()}”登记为合格，不能重复登记。",
                 code="already_passed",
             )
         entry = PassedCourse.objects.create(
