@@ -356,17 +356,18 @@ class CandidateSetPasswordForm(NewPasswordFormMixin, SetPasswordForm):
 
 
 class ProfileForm(PortalFormMixin, forms.ModelForm):
-    """What a candidate may change in the personal centre: contact details, 职业, 文化程度."""
+    """What a candidate may change in the personal centre: contact details, 职业, 文化程度, 报考专业."""
 
     mobile = NewCandidateForm.base_fields["mobile"]
     email = NewCandidateForm.base_fields["email"]
 
     class Meta:
         model = Candidate
-        fields = ["mobile", "email", "occupation", "education_level"]
+        fields = ["mobile", "email", "occupation", "education_level", "major"]
         error_messages = {
             "occupation": chosen("职业"),
             "education_level": chosen("文化程度"),
+            "major": {"invalid_choice": "请从列表中选择接受报名的专业。"},
         }
 
     def __init__(self, *args, **kwargs):
@@ -374,5 +375,16 @@ class ProfileForm(PortalFormMixin, forms.ModelForm):
         for name in ["occupation", "education_level"]:
             self.fields[name].required = True
             self.fields[name].choices = blank_first(list(self.fields[name].choices)[1:])
+        # Majors accepting candidates, plus the one already chosen even if it has closed since.
+        from exams.forms import MajorChoiceField
+        from exams.selectors import majors_for_profile
+
+        current = self.instance.major_id if self.instance else None
+        self.fields["major"] = MajorChoiceField(
+            label="报考专业", required=False, queryset=majors_for_profile(current), empty_label="暂不选择",
+            error_messages=self._meta.error_messages["major"],
+            help_text="选择后可在“合格成绩查询”中查看按专业计划统计的学分。",
+        )
+        self.fields["major"].widget.attrs["class"] = "form-select"
 
 

@@ -83,6 +83,10 @@ class Candidate(models.Model):
     mobile = models.CharField("手机号", max_length=11, blank=True)
     email = models.EmailField("电子邮箱", blank=True)
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="candidates", verbose_name="报名区县")
+    # 报考专业: chosen in 修改个人信息 among majors accepting candidates; progress and graduation read it.
+    major = models.ForeignKey(
+        "exams.Major", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="报考专业"
+    )
     identity_status = models.CharField(
         "身份验证", max_length=20, choices=IdentityStatus.choices, default=IdentityStatus.UNVERIFIED, db_index=True
     )

@@ -1,4 +1,4 @@
-"""Import of the enrolled-candidate registry (在籍考生名册) from a CSV file.
+"""Import of the enrolled-candidate registry (在籍考生名册) from a CSV or .xlsx file.
 
 Columns (header row required, order free; Chinese or English names):
 
@@ -7,20 +7,18 @@ Columns (header row required, order free; Chinese or English names):
     准考证号      ticket_number   12 digits
     报名区县代码  county_code     6-digit GB/T 2260 code of a Shanxi county, e.g. 140105
 
-Files exported from Excel are read as UTF-8 (with or without BOM) or GBK.
+CSV files are read as UTF-8 (with or without BOM) or GBK; an .xlsx workbook's first sheet is read.
 Rows are matched on 身份证号: importing the same file twice updates, never duplicates.
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from zikao.errors import DomainError
 from zikao.idnumbers import parse_id_number
 from zikao.models import County
+from zikao.tabular import RowError, TableFileError, read_tables
 
 COLUMNS = {
     "id_number": ("身份证号", "身份证号码", "证件号码", "id_number"),
@@ -33,17 +31,8 @@ TICKET_RE = re.compile(r"^\d{12}$")
 MAX_NAME_LENGTH = 50
 
 
-class RegistryFileError(DomainError):
-    """The file as a whole cannot be read; the message says why in one sentence."""
-
-
-@dataclass
-class RowError:
-    line: int
-    reason: str
-
-    def __str__(self):
-        return f"第 {self.line} 行：{self.reason}"
+# The file-level error and per-row error are the shared ones of zikao.tabular.
+RegistryFileError = TableFileError
 
 
 @dataclass
@@ -57,24 +46,6 @@ class ImportReport:
     @property
     def good(self):
         return self.created + self.updated + self.unchanged
-
-
-def decode(raw):
-    """Text of the file and the encoding it was read with (UTF-8 with/without BOM, or GBK)."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        try:
-            return raw[3:].decode("utf-8"), "UTF-8（带BOM）"
-        except UnicodeDecodeError:
-            raise RegistryFileError("文件以UTF-8标记开头，但内容不是有效的UTF-8编码，请重新导出。", code="bad_utf8") from None
-    try:
-        return raw.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        # GB18030 is the superset of GBK that Excel's "CSV" export produces on Chinese Windows.
-        return raw.decode("gb18030"), "GBK"
-    except UnicodeDecodeError:
-        raise RegistryFileError("无法识别文件编码：请导出为UTF-8或GBK编码的CSV文件。", code="unknown_encoding") from None
 
 
 def _column_map(header):
@@ -100,42 +71,28 @@ def parse(raw, *, counties=None):
 
     Raises RegistryFileError for a file that is not a readable CSV with the columns.
     """
-    if not raw.strip():
-        raise RegistryFileError("文件是空的。", code="empty")
-    text, encoding = decode(raw)
-    if "\x00" in text:
-        raise RegistryFileError("文件不是CSV文本文件（含有二进制内容），请从Excel另存为CSV后再导入。", code="binary")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        raise RegistryFileError("无法读取列名行，请确认文件为逗号分隔的CSV文件。", code="no_header") from None
+    table = read_tables(raw)[0]  # a CSV file, or the first sheet of an .xlsx workbook
+    header, encoding = table.header, table.encoding
     positions = _column_map(header)
     counties = counties if counties is not None else set(County.objects.values_list("code", flat=True))
 
     rows, errors = [], []
     seen_ids, seen_tickets = {}, {}
-    try:
-        for cells in reader:
-            line = reader.line_num
-            if not any((cell or "").strip() for cell in cells):
-                continue  # blank lines Excel leaves at the end
-            values = {key: (cells[pos].strip() if pos < len(cells) else "") for key, pos in positions.items()}
-            reason = _row_problem(values, counties)
-            if reason is None:
-                id_number = values["id_number"] = parse_id_number(values["id_number"]).number
-                if id_number in seen_ids:
-                    reason = f"身份证号与第 {seen_ids[id_number]} 行重复。"
-                elif values["ticket_number"] in seen_tickets:
-                    reason = f"准考证号与第 {seen_tickets[values['ticket_number']]} 行重复。"
-            if reason:
-                errors.append(RowError(line, reason))
-                continue
-            seen_ids[values["id_number"]] = line
-            seen_tickets[values["ticket_number"]] = line
-            rows.append({**values, "line": line})
-    except csv.Error as error:
-        raise RegistryFileError(f"第 {reader.line_num} 行的CSV格式有误（{error}），请检查引号和分隔符。", code="bad_csv") from None
+    for line, cells in table.rows:
+        values = {key: (cells[pos].strip() if pos < len(cells) else "") for key, pos in positions.items()}
+        reason = _row_problem(values, counties)
+        if reason is None:
+            id_number = values["id_number"] = parse_id_number(values["id_number"]).number
+            if id_number in seen_ids:
+                reason = f"身份证号与第 {seen_ids[id_number]} 行重复。"
+            elif values["ticket_number"] in seen_tickets:
+                reason = f"准考证号与第 {seen_tickets[values['ticket_number']]} 行重复。"
+        if reason:
+            errors.append(RowError(line, reason))
+            continue
+        seen_ids[values["id_number"]] = line
+        seen_tickets[values["ticket_number"]] = line
+        rows.append({**values, "line": line})
     return rows, errors, encoding
 
 

@@ -128,18 +128,36 @@ def activate_enrolled_candidate(*, record_id, password, mobile, email=""):
 PROFILE_FIELDS = ["mobile", "email", "occupation", "education_level"]
 
 
+UNCHANGED = object()
+
+
+class CandidateProfileError(DomainError):
+    """A profile change the rules refuse."""
+
+
 @transaction.atomic
-def update_candidate_profile(*, candidate, actor, mobile, email, occupation, education_level):
-    """Change what a candidate may edit in the personal centre; name, ID and gender are not among it."""
+def update_candidate_profile(*, candidate, actor, mobile, email, occupation, education_level, major=UNCHANGED):
+    """Change what a candidate may edit in the personal centre; name, ID and gender are not among it.
+
+    ``major`` (报考专业) is left as it is unless given; a major closed to new candidates can be kept
+    but not newly chosen.
+    """
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     values = {"mobile": mobile, "email": email, "occupation": occupation, "education_level": education_level}
+    if major is not UNCHANGED:
+        if major is not None and not major.accepting_new and major.pk != candidate.major_id:
+            raise CandidateProfileError(
+                f"{major.name}专业已停止新生报名，请选择其他专业。", code="major_not_accepting"
+            )
+        values["major"] = major
     changed = [field for field, value in values.items() if getattr(candidate, field) != value]
     if not changed:
         return candidate, []
     for field in changed:
         setattr(candidate, field, values[field])
     candidate.save(update_fields=[*changed, "updated_at"])
-    record_event(actor=actor, action=AuditAction.UPDATE_CANDIDATE_PROFILE, obj=candidate, data={"fields": changed})
+    record_event(actor=actor, action=AuditAction.UPDATE_CANDIDATE_PROFILE, obj=candidate,
+                 data={"fields": changed, **({"major": major.code if major else None} if "major" in changed else {})})
     return candidate, changed
 
 

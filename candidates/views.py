@@ -324,10 +324,10 @@ def ticket_number(request):
 
 
 QUERY_CENTRE = [
-    ("合格成绩查询", "pending_page", "passed-courses", ""),
+    ("合格成绩查询", "passed_courses", None, ""),
     ("当次成绩查询", "pending_page", "scores", ""),
     ("报考简章", "notice_list", None, "?category=guide"),
-    ("专业计划查询", "notice_list", None, "?category=plan"),
+    ("专业计划查询", "plan_list", None, ""),
     ("准考证打印", "pending_page", "admission-ticket", ""),
     ("当次免考审核结果查询", "pending_page", "exemption-results", ""),
     ("订单查询", "pending_page", "orders", ""),
@@ -374,10 +374,14 @@ def center_profile(request):
     form = ProfileForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        _, changed = services.update_candidate_profile(
-            candidate=candidate, actor=request.user, mobile=data["mobile"], email=data["email"],
-            occupation=data["occupation"], education_level=data["education_level"],
-        )
-        messages.success(request, "个人信息已保存。" if changed else "个人信息没有变化。")
-        return redirect("center")
+        try:
+            _, changed = services.update_candidate_profile(
+                candidate=candidate, actor=request.user, mobile=data["mobile"], email=data["email"],
+                occupation=data["occupation"], education_level=data["education_level"], major=data["major"],
+            )
+        except services.CandidateProfileError as error:
+            form.add_error("major", error.message)
+        else:
+            messages.success(request, "个人信息已保存。" if changed else "个人信息没有变化。")
+            return redirect("center")
     return render(request, "candidates/profile_edit.html", {"form": form, "candidate": candidate})

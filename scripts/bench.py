@@ -92,6 +92,8 @@ def scenarios(quick, rush_users=None, rush_arrivals=RUSH_ARRIVAL_SECONDS):
         Scenario("center", "personal centre", "CenterUser", "personal centre", 32, 32, w, d),
         Scenario("submit", "transfer submit", "TransferSubmitUser", "transfer submit", 200, 200, w, d),
         Scenario("pdf", "application PDF", "PdfUser", "application PDF", 2, 2, w, d),
+        Scenario("plan", "major plan /plans/<code>/ (16 courses)", "PlanUser", "major plan", 32, 32, w, d),
+        Scenario("passed", "passed courses /records/passed/", "PassedUser", "passed courses", 32, 32, w, d),
         Scenario("rush", f"rush: {rush_users:,} candidates", "RushUser", "*", rush_users, rush_spawn, 0,
                  int(rush_users / rush_spawn) + 40),
     ]
@@ -315,6 +317,7 @@ def prepare_database(rush_count, data_dir):
     own_city = dict(Candidate.objects.filter(user_id__in=submit_ids).values_list("user_id", "county__city_id"))
     destination = {pk: cities[(cities.index(own_city[pk]) + 1) % len(cities)] for pk in submit_ids}
     started = time.perf_counter()
+    seed_catalogue(center_ids)
     center_keys = bench.signed_in_session_keys([users[pk] for pk in center_ids])
     submit_keys = bench.signed_in_session_keys([users[pk] for pk in submit_ids])
     log(f"made {len(center_keys) + len(submit_keys):,} signed-in sessions in {time.perf_counter() - started:.1f} s")
@@ -329,10 +332,33 @@ def prepare_database(rush_count, data_dir):
         "center_sessions": [[key, logins[pk]] for key, pk in zip(center_keys, center_ids, strict=True)],
         "submit_sessions": [[key, destination[pk]] for key, pk in zip(submit_keys, submit_ids, strict=True)],
         "submit_user_ids": submit_ids,
+        "plan_code": PLAN_MAJOR,
         "rush_logins": [login_of(i, pk) for i, pk in enumerate(rush_ids)],
         "rush_target": max(rush_count, 1),
         "rush_think": list(RUSH_THINK),
     }
+
+
+PLAN_MAJOR = "120201K"  # 工商管理 of the demo catalogue: 16 plan courses
+
+
+def seed_catalogue(candidate_user_ids, passed=8):
+    """The demo catalogue, and for each given candidate the 报考专业 and ``passed`` courses of its plan."""
+    from candidates.models import Candidate
+    from exams import demo
+    from exams.models import ExamSitting, Major, PlanCourse
+    from records.models import PassedCourse
+
+    demo.seed()
+    major = Major.objects.get(code=PLAN_MAJOR)
+    Candidate.objects.filter(user_id__in=candidate_user_ids).update(major=major)
+    courses = [pc.course for pc in PlanCourse.objects.filter(major=major).select_related("course")[:passed]]
+    sitting = ExamSitting.objects.get(code="202604")
+    PassedCourse.objects.bulk_create([
+        PassedCourse(candidate_id=candidate_id, course=course, source="exam", score=70, sitting=sitting)
+        for candidate_id in Candidate.objects.filter(user_id__in=candidate_user_ids).values_list("pk", flat=True)
+        for course in courses
+    ], ignore_conflicts=True)
 
 
 def add_past_windows(now):
@@ -411,6 +437,12 @@ def count_queries():
     number = response["Location"].rstrip("/").rsplit("/", 1)[1]
     counts["transfer details"], _ = queries(client, "get", f"/transfers/{number}/")
     counts["application PDF"], _ = queries(client, "get", f"/transfers/{number}/pdf/")
+    # Plan and ledger: counted with 8 and with 16 courses, to show the count does not grow with them.
+    counts["major plan"], _ = queries(anonymous, "get", f"/plans/{PLAN_MAJOR}/")
+    seed_catalogue([probe.user_id], passed=8)
+    counts["passed courses (8 passed)"], _ = queries(client, "get", "/records/passed/")
+    seed_catalogue([probe.user_id], passed=16)
+    counts["passed courses"], _ = queries(client, "get", "/records/passed/")
     connection.close()
     return counts
 
@@ -622,6 +654,14 @@ def verdicts(by_key, queries, checks, rush_users):
                          f"({res.get('double_clicks', 0)} double clicks, {res.get('double_click_splits', 0)} split)",
                          sub.get("rps", 0) >= 100 and res.get("errors_total", 1) == 0
                          and checks.get("duplicates", 1) == 0 and res.get("double_click_splits", 1) == 0)
+    for key, name, fewer in (("plan", "major plan", None), ("passed", "passed courses", "passed courses (8 passed)")):
+        if key in by_key:
+            ratio = m(key).get("rps", 0) / base
+            constant = fewer is None or queries.get(name) == queries.get(fewer)
+            counted = f"{queries.get(fewer)} queries with 8 and {queries.get(name)} with 16 courses" if fewer \
+                else f"{queries.get(name)} queries whatever the plan's length"
+            out[key] = (f"≥ 0.5× baseline, queries constant: {ratio:.2f}×, {counted}",
+                        ratio >= 0.5 and constant and m(key).get("errors", 1) == 0)
     if "pdf" in by_key:
         out["pdf"] = (f"median ≤ 100 ms: {m('pdf').get('p50', float('nan')):.0f} ms",
                       m("pdf").get("p50", 1e9) <= 100 and m("pdf").get("errors", 1) == 0)

@@ -8,12 +8,12 @@ import functools
 import logging
 from urllib.parse import quote
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare
 
 from transfers.models import TransferApplication
+from zikao import pdf as shared_pdf
 
 # WeasyPrint logs every layout step at INFO: seven lines per printout would
 # drown the application's own log lines.
@@ -71,14 +71,11 @@ def format_print_time(moment):
 
 
 def verification_code(*, number, status, to_county_code, printed_at):
-    """12 hex characters of an HMAC over what the printout asserts, as XXXX-XXXX-XXXX.
+    """The shared printout code (zikao.pdf) over what this printout asserts.
 
     ``printed_at`` is the print time exactly as printed (PRINT_TIME_FORMAT).
     """
-    value = f"{number}|{status}|{to_county_code or ''}|{printed_at}"
-    digest = salted_hmac("transfers.printout", value, secret=settings.SECRET_KEY, algorithm="sha256").hexdigest()
-    code = digest[:12].upper()
-    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+    return shared_pdf.verification_code("transfers.printout", number, status, to_county_code or "", printed_at)
 
 
 def application_code(application, printed_at):

@@ -45,6 +45,13 @@ class AuditAction(models.TextChoices):
     TRANSFER_ACCEPT = "transfer_accept", "同意转入"
     TRANSFER_REFUSE_ACCEPTANCE = "transfer_refuse_acceptance", "不同意转入"
     TRANSFER_EXPORT = "transfer_export", "导出转考申请"
+    # Exam catalogue (exams/): operators' imports and province officers' corrections in admin
+    CATALOGUE_CREATE = "catalogue_create", "新增考试目录数据"
+    CATALOGUE_UPDATE = "catalogue_update", "修改考试目录数据"
+    CATALOGUE_DELETE = "catalogue_delete", "删除考试目录数据"
+    # Exam record (records/)
+    PASSED_COURSE_ADD = "passed_course_add", "登记合格课程"
+    TRANSCRIPT_VERIFY = "transcript_verify", "核验合格成绩单"
 
 
 def action_label(action):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("notices/", views.notice_list, name="notice_list"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/attachment/", views.notice_attachment, name="notice_attachment"),
     path("points/", views.registration_points, name="points"),
     path("info/<slug:slug>/", views.pending_page, name="pending_page"),
     path("healthz", views.healthz, name="healthz"),
@@ -21,4 +22,6 @@ urlpatterns = [
     path("", include("candidates.urls")),
     path("identity/", include("identity.urls")),
     path("transfers/", include("transfers.urls")),
+    path("", include("exams.urls")),
+    path("records/", include("records.urls")),
 ]

@@ -2,7 +2,7 @@ import sys
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpResponseServerError, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -20,7 +20,6 @@ HOME_LIST_LENGTH = 9
 # Links of the seed's link row whose functions are not part of this portal yet.
 # Each leads to a page that says so plainly (no dead links).
 PENDING_PAGES = {
-    "passed-courses": ("2001年后历次合格课程查询", "历次合格课程查询尚未在本平台开通，请通过山西招生考试网查询或咨询所属报名点。"),
     "consulting": ("自考咨询", "在线咨询尚未开通。请拨打所属报名点的联系电话咨询，报名点联系方式可在“报名点查询”中查看。"),
     "scores": ("成绩查询", "成绩查询尚未在本平台开通，请关注重要提示中的成绩发布公告。"),
     "admission-ticket": ("准考证打印", "准考证打印尚未在本平台开通，开通时间将在重要提示中公布。"),
@@ -68,6 +67,18 @@ def notice_list(request):
 def notice_detail(request, pk):
     notice = selectors.get_published_notice(pk)
     return render(request, "zikao/notice_detail.html", {"notice": notice, "body": render_notice_body(notice.body)})
+
+
+def notice_attachment(request, pk):
+    """A published notice's attachment (报考简章, 表格下载), served by the portal under the
+    notice's own title so it works the same on local disk and on an object store."""
+    notice = selectors.get_published_notice(pk)
+    if not notice.attachment:
+        raise Http404
+    name = notice.attachment.name.rsplit("/", 1)[-1]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    download_name = f"{notice.title}.{extension}" if extension else notice.title
+    return FileResponse(notice.attachment.open("rb"), as_attachment=True, filename=download_name)
 
 
 def registration_points(request):

@@ -386,6 +386,29 @@ class PdfUser(PortalUser):
                 fail(r, "not a PDF")
 
 
+class PlanUser(PortalUser):
+    """专业计划 of one major: public, anonymous."""
+
+    @task
+    def plan(self):
+        code = DATA["plan_code"]
+        with self.client.get(f"/plans/{code}/", name="major plan", catch_response=True) as response:
+            expect(response, 200, contains=code)
+
+
+class PassedUser(PortalUser):
+    """合格成绩查询 of a signed-in candidate with a 报考专业 and passed courses."""
+
+    def on_start(self):
+        self.session_key, self.ticket_number = claim("center_sessions", wrap=True)
+        self.use_session(self.session_key)
+
+    @task
+    def passed(self):
+        with self.client.get("/records/passed/", name="passed courses", catch_response=True) as response:
+            expect(response, 200, contains=self.ticket_number)
+
+
 class RushUser(PortalUser):
     """One candidate of the rush: sign in (with the captcha image), personal centre, apply; then leave."""
 

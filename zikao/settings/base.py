@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "candidates",
     "identity",
     "transfers",
+    "exams",
+    "records",
 ]
 
 MIDDLEWARE = [

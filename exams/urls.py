@@ -1,0 +1,9 @@
+from django.urls import path
+
+from exams import views
+
+urlpatterns = [
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/<str:code>/", views.plan_detail, name="plan_detail"),
+    path("timetable/", views.timetable, name="timetable"),
+]

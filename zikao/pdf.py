@@ -1,0 +1,79 @@
+"""What every printable PDF of the portal shares: WeasyPrint set up once per process, the print
+time format, the download name, and the verification-code scheme officers check in admin.
+
+A verification code is 12 hex characters of an HMAC (keyed by SECRET_KEY and salted per kind of
+document) over exactly what the printout asserts, shown as XXXX-XXXX-XXXX. Nothing is stored: the
+officer types the printout's facts and code, the admin recomputes the code from the database.
+"""
+
+import functools
+import logging
+from urllib.parse import quote
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+# WeasyPrint logs every layout step at INFO: several lines per printout would
+# drown the application's own log lines.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+PRINT_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+@functools.cache
+def _weasy():
+    """(HTML class, font configuration, stylesheet cache), built on first use."""
+    from PIL import ImageFile
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    # Importing WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole
+    # process; identity photos must never be accepted truncated, so switch it back off.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return HTML, FontConfiguration(), {}
+
+
+def _stylesheet(css):
+    """Compiled once per process per stylesheet: parsing CSS costs more than laying out a page."""
+    from weasyprint import CSS
+
+    _, font_config, cache = _weasy()
+    if css not in cache:
+        cache[css] = CSS(string=css, font_config=font_config)
+    return cache[css]
+
+
+def render_pdf(template_name, context, *, css):
+    """The PDF bytes of ``template_name`` rendered with ``context`` and the stylesheet ``css``."""
+    html_class, font_config, _ = _weasy()
+    html = render_to_string(template_name, context)
+    return html_class(string=html).write_pdf(stylesheets=[_stylesheet(css)], font_config=font_config)
+
+
+def format_print_time(moment):
+    return timezone.localtime(moment).strftime(PRINT_TIME_FORMAT)
+
+
+def verification_code(purpose, *facts):
+    """The printout code of ``facts`` (strings, in a fixed order) for documents of ``purpose``."""
+    value = "|".join("" if fact is None else str(fact) for fact in facts)
+    digest = salted_hmac(purpose, value, secret=settings.SECRET_KEY, algorithm="sha256").hexdigest()
+    code = digest[:12].upper()
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+def normalise_code(code):
+    return (code or "").replace("-", "").replace(" ", "").strip().upper()
+
+
+def code_matches(expected, given):
+    """Whether ``given`` (as typed: any case, dashes and spaces optional) is ``expected``."""
+    return constant_time_compare(normalise_code(expected), normalise_code(given))
+
+
+def content_disposition(*, ascii_name, utf8_name, inline=True):
+    """A download name every browser understands: an ASCII fallback plus RFC 5987 UTF-8."""
+    kind = "inline" if inline else "attachment"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(utf8_name)}"
