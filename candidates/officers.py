@@ -12,7 +12,7 @@ from django.db import transaction
 from candidates.models import OfficerScope, User
 from zikao.audit import record_event
 
-PERMISSION_APPS = ["zikao", "candidates", "identity", "transfers"]
+PERMISSION_APPS = ["zikao", "candidates", "identity", "transfers", "payments"]
 GROUP_NAMES = {
     OfficerScope.Level.COUNTY: "县区招考办",
     OfficerScope.Level.CITY: "市招考办",
