@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("candidates.urls")),
     path("identity/", include("identity.urls")),
     path("transfers/", include("transfers.urls")),
+    path("", include("payments.urls")),
 ]
 
 if settings.BENCH_ENDPOINTS:  # `make bench` only (zikao/bench.py)
