@@ -12,34 +12,12 @@ from django.utils import timezone
 
 from payments import services
 from payments.models import Order, Payment
-from payments.providers import all_providers
-from tests.payments.alipay_standin import StandInGateway, new_key, private_pem, public_pem
+from tests.payments.alipay_standin import new_key, private_pem, public_pem
+from tests.payments.conftest import APP_ID
 from zikao.audit import events_of
 
 pytestmark = pytest.mark.django_db
-APP_ID = "2021000000000001"
 NOTIFY = "/payments/alipay/notify/"
-
-
-@pytest.fixture
-def app_key():
-    return new_key("app")
-
-
-@pytest.fixture
-def gateway(app_key, settings):
-    with StandInGateway(app_id=APP_ID, app_public_key=app_key.public_key()) as gateway:
-        settings.ALIPAY_APP_ID = APP_ID
-        settings.ALIPAY_APP_PRIVATE_KEY = private_pem(app_key)
-        settings.ALIPAY_PUBLIC_KEY = gateway.public_pem
-        settings.ALIPAY_GATEWAY = gateway.url
-        settings.PAYMENTS_PUBLIC_URL = "https://zikao.sxkszx.cn"
-        yield gateway
-
-
-@pytest.fixture
-def alipay():
-    return all_providers()["alipay"]
 
 
 @pytest.fixture
