@@ -54,7 +54,7 @@ def live_order(purpose):
     ).first()
 
 
-def _not_payable(order):
+def not_payable_reason(order):
     if order.status == Status.PAID:
         return PaymentError(f"订单 {order.number} 已支付，无需再次支付。", code="order_paid", order=order)
     if order.status == Status.EXPIRED:
@@ -204,7 +204,7 @@ def cancel_order(*, order, actor=None, actor_label="", reason="", now=None):
     with transaction.atomic():
         order = _lock(order.pk)
         if order.status != Status.PENDING:
-            raise _not_payable(order)
+            raise not_payable_reason(order)
         order.status = Status.CANCELED
         order.closed_at = now
         order.save(update_fields=["status", "closed_at"])
@@ -235,7 +235,7 @@ def start_payment(*, order, provider, actor, now=None):
         if order.is_due(now):
             _expire_locked(order, now=now)
         if order.status != Status.PENDING:
-            refusal = _not_payable(order)
+            refusal = not_payable_reason(order)
         else:
             attempt = order.payments.count() + 1
             payment = Payment.objects.create(
@@ -332,7 +332,7 @@ def confirm_payment(
             _flag_refund_due(order, payment, actor=actor, actor_label=actor_label, now=now,
                              gateway_txn_id=gateway_txn_id, raw=raw)
         else:
-            refusal = _not_payable(order)
+            refusal = not_payable_reason(order)
             if payment.state in Payment.OPEN_STATES:
                 _cancel_open_payments(order, actor=actor, actor_label=actor_label, reason=refusal.message)
                 payment.refresh_from_db(fields=["state"])
@@ -368,7 +368,7 @@ def confirm_offline_payment(*, order, officer, now=None):
         if order.is_due(now):
             _expire_locked(order, now=now)
         if order.status != Status.PENDING:
-            refusal = _not_payable(order)
+            refusal = not_payable_reason(order)
         else:
             payment = order.payments.filter(provider="offline", state__in=Payment.OPEN_STATES).first()
             if payment is None:

@@ -59,7 +59,7 @@ def order_pay(request, number):
     """选择支付方式 → the provider's cashier (a redirect) or its page."""
     order = selectors.get_candidate_order(candidate=request.candidate, number=number)
     if not order.is_payable:
-        messages.info(request, services._not_payable(order).message)
+        messages.info(request, services.not_payable_reason(order).message)
         return redirect("order_detail", number=order.number)
     providers = enabled_providers()
     if request.method == "POST":
