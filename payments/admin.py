@@ -186,6 +186,7 @@ class PaymentAdmin(admin.ModelAdmin):
     fields = ["out_trade_no", "order_link", "provider_name", "state", "amount_fen", "created_at", "confirmed_at",
               "confirmed_by", "gateway_txn_id", "refund_reason", "raw_notify"]
     readonly_fields = fields
+    change_form_template = "payments/admin/payment_change_form.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(county_scope_q(request.user, "order__candidate__county"))
@@ -198,6 +199,42 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/refunded/", self.admin_site.admin_view(self.refunded_view), name="payments_mark_refunded"),
+        ] + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        payment = self.get_object(request, object_id)
+        if payment is not None and payment.state == Payment.State.REFUND_DUE and \
+                request.user.has_perm("payments.refund_payment"):
+            extra_context["refunded_url"] = reverse("admin:payments_mark_refunded", args=[payment.pk])
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def refunded_view(self, request, pk):
+        if not request.user.has_perm("payments.refund_payment"):
+            raise PermissionDenied
+        payment = get_object_or_404(self.get_queryset(request).select_related("order__candidate"), pk=pk)
+        change_url = reverse("admin:payments_payment_change", args=[payment.pk])
+        if request.method == "POST":
+            try:
+                services.mark_payment_refunded(payment=payment, officer=request.user,
+                                               reason=request.POST.get("reason", "")[:200])
+            except services.PaymentError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                self.message_user(request, f"已标记 {payment.out_trade_no} 的 {payment.amount_yuan} 元已退款。",
+                                  messages.SUCCESS)
+            return HttpResponseRedirect(change_url)
+        return TemplateResponse(request, "payments/admin/mark_refunded.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"标记已退款：{payment.out_trade_no}",
+            "payment": payment,
+            "change_url": change_url,
+        })
 
     @admin.display(description="订单")
     def order_link(self, obj):

@@ -143,6 +143,7 @@ class Payment(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = verbose_name_plural = "支付记录"
+        permissions = [("refund_payment", "标记到账款项已退款")]
         constraints = [
             models.UniqueConstraint(
                 fields=["order"], condition=models.Q(state="confirmed"), name="one_confirmed_payment_per_order"

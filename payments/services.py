@@ -385,6 +385,8 @@ def confirm_offline_payment(*, order, officer, now=None):
 
 def mark_payment_refunded(*, payment, officer, reason=""):
     """The money of a 已到账待退款 payment has been returned to the payer."""
+    if not officer.has_perm("payments.refund_payment"):
+        raise PaymentError("您无权标记退款。", code="not_allowed")
     with transaction.atomic():
         _lock(payment.order_id)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)

@@ -79,3 +79,25 @@ def test_money_kept_for_refund_is_listed(order, candidate, demo, xd_officer):
     assert order.number in listed
     payments = client.get("/admin/payments/payment/?state=refund_due").content.decode()
     assert payment.out_trade_no in payments and "订单已关闭（已取消）后到账" in payments
+
+
+def test_the_province_marks_late_money_refunded_after_confirming(order, candidate, demo, xd_officer):
+    payment = services.start_payment(order=order, provider=demo, actor=candidate.user)
+    services.cancel_order(order=order, actor=candidate.user)
+    services.confirm_payment(payment=payment, money_received=True, gateway_txn_id="2026113022001")
+    candidate_client = _client(candidate.user)
+    assert "将在核对后原路退回" in candidate_client.get(f"/orders/{order.number}/").content.decode()
+
+    url = f"/admin/payments/payment/{payment.pk}/refunded/"
+    assert _client(xd_officer).post(url).status_code == 403  # counties do not refund
+    assert "标记已退款" not in _client(xd_officer).get(f"/admin/payments/payment/{payment.pk}/change/").content.decode()
+    province = _client(OfficerFactory(scope__level=OfficerScope.Level.PROVINCE))
+    assert url in province.get(f"/admin/payments/payment/{payment.pk}/change/").content.decode()
+    assert "确认已退款 70.00 元" in province.get(url).content.decode()
+    payment.refresh_from_db()
+    assert payment.state == "refund_due"
+    province.post(url, {"reason": "退款流水 R1"})
+    payment.refresh_from_db()
+    assert payment.state == "refunded"
+    assert events_of(payment).last().reason == "退款流水 R1"
+    assert "已原路退回" in candidate_client.get(f"/orders/{order.number}/").content.decode()

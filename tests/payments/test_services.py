@@ -333,6 +333,10 @@ def test_mark_refunded_only_after_refund_due(order, demo, candidate):
     services.mark_payment_refunded(payment=payment, officer=officer, reason="已原路退回")
     payment.refresh_from_db()
     assert payment.state == State.REFUNDED
+    county_officer = OfficerFactory(scope__level="county", scope__county=county("140105"))
+    with pytest.raises(services.PaymentError) as refused:
+        services.mark_payment_refunded(payment=payment, officer=county_officer)
+    assert refused.value.code == "not_allowed"
 
 
 def test_a_receiver_that_fails_rolls_the_payment_back(order, demo, candidate):
