@@ -10,11 +10,13 @@ in the same ``success`` and changes nothing (payments.services.confirm_payment).
 import logging
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from urllib.error import URLError
 
 from alipay import AliPay
 from alipay.exceptions import AliPayException, AliPayValidationError
+from alipay.utils import AliPayConfig
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
@@ -61,6 +63,18 @@ def _absolute(request, path):
     return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 
+@lru_cache(maxsize=4)
+def _client(app_id, private_key, public_key, gateway, timeout):
+    """One SDK client per configuration: parsing the two RSA keys is most of a notification's cost.
+    The client keeps no per-request state, so threads share it."""
+    client = AliPay(appid=app_id, app_private_key_string=private_key, alipay_public_key_string=public_key,
+                    sign_type="RSA2", config=AliPayConfig(timeout=timeout))
+    # The SDK knows only the production and sandbox gateways (a debug flag); the gateway is a
+    # setting so that operators can use the sandbox and tests a local stand-in.
+    client._gateway = gateway
+    return client
+
+
 class AlipayProvider(BasePaymentProvider):
     identifier = "alipay"
     verbose_name = "支付宝"
@@ -76,17 +90,13 @@ class AlipayProvider(BasePaymentProvider):
         )
 
     def client(self):
-        client = AliPay(
-            appid=settings.ALIPAY_APP_ID,
-            app_private_key_string=_key(settings.ALIPAY_APP_PRIVATE_KEY, settings.ALIPAY_APP_PRIVATE_KEY_PATH),
-            alipay_public_key_string=_key(settings.ALIPAY_PUBLIC_KEY, settings.ALIPAY_PUBLIC_KEY_PATH),
-            sign_type="RSA2",
+        return _client(
+            settings.ALIPAY_APP_ID,
+            _key(settings.ALIPAY_APP_PRIVATE_KEY, settings.ALIPAY_APP_PRIVATE_KEY_PATH),
+            _key(settings.ALIPAY_PUBLIC_KEY, settings.ALIPAY_PUBLIC_KEY_PATH),
+            settings.ALIPAY_GATEWAY,
+            settings.ALIPAY_TIMEOUT,
         )
-        # The SDK knows only the production and sandbox gateways (a debug flag); the gateway is a
-        # setting so that operators can use the sandbox and tests a local stand-in.
-        client._gateway = settings.ALIPAY_GATEWAY
-        client._config.timeout = settings.ALIPAY_TIMEOUT
-        return client
 
     # ------------------------------------------------------------------ paying
 
