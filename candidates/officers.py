@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 
 from candidates.models import OfficerScope
 
-PERMISSION_APPS = ["zikao", "candidates", "identity", "transfers", "exams", "records"]
+PERMISSION_APPS = ["zikao", "candidates", "identity", "transfers", "exams", "records", "payments"]
 GROUP_NAMES = {
     OfficerScope.Level.COUNTY: "县区招考办",
     OfficerScope.Level.CITY: "市招考办",

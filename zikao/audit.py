@@ -52,6 +52,17 @@ class AuditAction(models.TextChoices):
     # Exam record (records/)
     PASSED_COURSE_ADD = "passed_course_add", "登记合格课程"
     TRANSCRIPT_VERIFY = "transcript_verify", "核验合格成绩单"
+    # Orders and payments (payments/)
+    ORDER_CREATE = "order_create", "创建订单"
+    ORDER_PAID = "order_paid", "订单已支付"
+    ORDER_EXPIRE = "order_expire", "订单逾期关闭"
+    ORDER_CANCEL = "order_cancel", "取消订单"
+    PAYMENT_START = "payment_start", "发起支付"
+    PAYMENT_CONFIRM = "payment_confirm", "确认到账"
+    PAYMENT_CANCEL = "payment_cancel", "取消支付"
+    PAYMENT_REFUND_DUE = "payment_refund_due", "到账待退款"
+    PAYMENT_REFUNDED = "payment_refunded", "已退款"
+    PAYMENT_NOTIFY_REFUSED = "payment_notify_refused", "拒绝支付通知"
 
 
 def action_label(action):

@@ -24,4 +24,5 @@ urlpatterns = [
     path("transfers/", include("transfers.urls")),
     path("", include("exams.urls")),
     path("records/", include("records.urls")),
+    path("", include("payments.urls")),
 ]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "transfers",
     "exams",
     "records",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +267,25 @@ EMAIL_BACKEND = env(
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend",
 )
 EMAIL_FILE_PATH = Path(env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "sent-mail")))
+
+# Payment providers (payments.providers): the candidate chooses among the enabled ones.
+PAYMENT_PROVIDERS = [
+    "payments.providers.alipay.AlipayProvider",
+    "payments.providers.offline.OfflineProvider",
+]
+# 支付宝 page pay (RSA2); disabled while the app id or a key is missing. Keys are PEM text, given
+# inline or as a file path.
+ALIPAY_APP_ID = env("ALIPAY_APP_ID", "")
+ALIPAY_APP_PRIVATE_KEY = env("ALIPAY_APP_PRIVATE_KEY", "")
+ALIPAY_APP_PRIVATE_KEY_PATH = env("ALIPAY_APP_PRIVATE_KEY_PATH", "")
+ALIPAY_PUBLIC_KEY = env("ALIPAY_PUBLIC_KEY", "")
+ALIPAY_PUBLIC_KEY_PATH = env("ALIPAY_PUBLIC_KEY_PATH", "")
+ALIPAY_GATEWAY = env("ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do")
+ALIPAY_TIMEOUT = int(env("ALIPAY_TIMEOUT", "10"))
+# Absolute base for the notify and return URLs given to the gateway (https://zikao.sxkszx.cn);
+# empty: built from the request.
+PAYMENTS_PUBLIC_URL = env("PAYMENTS_PUBLIC_URL", "")
+
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "zikao@sxkszx.cn")
 
 # Hash secret for identifiers in logs and lock-out records.

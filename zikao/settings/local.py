@@ -9,3 +9,6 @@ DEBUG = env_bool("DEBUG", True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+
+# 演示支付 exists only here and in the other non-production settings (production refuses it).
+PAYMENT_PROVIDERS = [*PAYMENT_PROVIDERS, "payments.providers.demo.DemoProvider"]  # noqa: F405

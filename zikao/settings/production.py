@@ -75,6 +75,16 @@ if env("S3_BUCKET"):
         "OPTIONS": {**_s3, "location": "private"},
     }
 
+# 演示支付 pays without money: never in production.
+PAYMENT_PROVIDERS = env_list("PAYMENT_PROVIDERS", ",".join(PAYMENT_PROVIDERS))  # noqa: F405
+if any(path.rsplit(".", 1)[-1] == "DemoProvider" for path in PAYMENT_PROVIDERS):
+    raise ImproperlyConfigured("The demo payment provider (演示支付) must not be enabled in production.")
+# Unpaid orders close at their deadline (payments.tasks.expire_orders; also `manage.py expire_orders`).
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,  # noqa: F405
+    "expire-unpaid-orders": {"task": "payments.tasks.expire_orders", "schedule": 60.0},
+}
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

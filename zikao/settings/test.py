@@ -33,3 +33,6 @@ if REDIS_URL and _worker.startswith("gw"):
     _db = int(_url.path.strip("/") or 0)
     _worker_db = (_db - int(_worker[2:])) % 16
     CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_worker_db}"))
+
+# 演示支付 exists only here and in the other non-production settings (production refuses it).
+PAYMENT_PROVIDERS = [*PAYMENT_PROVIDERS, "payments.providers.demo.DemoProvider"]  # noqa: F405
