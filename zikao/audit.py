@@ -39,6 +39,11 @@ class AuditAction(models.TextChoices):
     TRANSFER_ACCEPT = "transfer_accept", "同意转入"
     TRANSFER_REFUSE_ACCEPTANCE = "transfer_refuse_acceptance", "不同意转入"
     TRANSFER_EXPORT = "transfer_export", "导出转考申请"
+    # Officers' workbench (zikao/workbench.py)
+    CASE_CLAIMED = "case_claimed", "认领（由我处理）"
+    CASE_CLAIM_RELEASED = "case_claim_released", "放弃认领"
+    QUEUE_EXPORT = "queue_export", "导出待办列表"
+    IDENTITY_IN_PERSON_WITHOUT_PHOTOS = "identity_in_person_without_photos", "现场核验（未上传照片）"
 
 
 def action_label(action):
