@@ -203,7 +203,9 @@ class WorkbenchMixin:
         ]
 
     def get_list_display(self, request):
-        return [*super().get_list_display(request), "wb_waiting", "wb_holder"]
+        # Right after the case's link: at 1280 px the age and the holder are never scrolled away.
+        columns = list(super().get_list_display(request))
+        return [*columns[:1], "wb_waiting", "wb_holder", *columns[1:]]
 
     @admin.display(description="等待", ordering="wb_since")
     def wb_waiting(self, obj):
@@ -211,8 +213,8 @@ class WorkbenchMixin:
             return "—"
         days = waiting_days(obj.wb_since)
         if obj.wb_since and obj.wb_since < self.queue.overdue_cutoff():
-            return format_html('<span class="wb-overdue">等待 {} 天（超期）</span>', days)
-        return f"等待 {days} 天"
+            return format_html('<span class="wb-overdue">{} 天 超期</span>', days)
+        return f"{days} 天"
 
     @admin.display(description="处理人")
     def wb_holder(self, obj):

@@ -126,7 +126,7 @@ def test_the_queue_opens_on_waiting_for_me_oldest_first_with_the_age(client):
     html = response.content.decode()
     order = [name for name in re.findall(r">(最早|中间|新近|已决定)</a>", html)]
     assert order == ["最早", "中间", "新近"]  # oldest first, the decided case is not waiting
-    assert '<span class="wb-overdue">等待 5 天（超期）</span>' in html and "等待 2 天" in html
+    assert '<span class="wb-overdue">5 天 超期</span>' in html and '<td class="field-wb_waiting">2 天</td>' in html
 
     overdue = client.get(CHANGELIST, {"wb": "mine", "overdue": "1"}).content.decode()
     assert re.findall(r">(最早|中间|新近)</a>", overdue) == ["最早"]

@@ -10,7 +10,7 @@ register = template.Library()
 @register.inclusion_tag("admin/workbench/dashboard.html", takes_context=True)
 def workbench_dashboard(context):
     request = context["request"]
-    return {"entries": workbench.dashboard(request), "request": request}
+    return {"entries": workbench.dashboard(request), "request": request, "perms": context.get("perms")}
 
 
 @register.simple_tag(takes_context=True)
