@@ -88,6 +88,13 @@ def test_county_officer_clears_three_cases_with_approve_and_next(browser, live_s
     click(rows.nth(0).locator("th a").first)
     page.wait_for_url(f"**/{cases[0].pk}/change/?_changelist_filters=wb%3Dmine")
 
+    # 不通过 looks like a refusal and opens its reasons in the bar (looked at, then closed again).
+    refuse = page.locator("summary", has_text="不通过…")
+    refuse.click()
+    expect(page.get_by_role("button", name="不通过并下一条")).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "workbench-identity-refuse-open.png"))
+    refuse.click()
+
     per_case = []
     for index, submission in enumerate(cases):
         start_clicks, start_loads = clicks, len(loads)
