@@ -200,10 +200,6 @@ class TransferApplicationAdmin(WorkbenchMixin, IdNumberLookupMixin, admin.ModelA
             path("verify/", wrap(self.verify_view), name="transfers_verify"),
         ] + super().get_urls()
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        return super().change_view(request, object_id, form_url, extra_context)
-
     def _decisions(self, request, obj):
         user = request.user
         buttons = []
@@ -251,10 +247,14 @@ class TransferApplicationAdmin(WorkbenchMixin, IdNumberLookupMixin, admin.ModelA
             "transfers_refuse_release": RemarkForm(), "transfers_refuse_acceptance": RemarkForm(),
             "transfers_accept": AcceptForm(counties=services.destination_counties(obj)),
         }
+        notes = {
+            "transfers_release": f"同意后，申请将交由{obj.to_city.name}招考办审核转入。",
+            "transfers_accept": "同意后考生的报名区县立即变更为所选区县，准考证号不变。",
+        }
         return [
             Decision(
                 d["label"], d["url"], form=forms.get(d["name"]), refuse=not d["css"],
-                presets=presets if not d["css"] else (), preset_field="remark",
+                presets=presets if not d["css"] else (), preset_field="remark", note=notes.get(d["name"], ""),
             )
             for d in self._decisions(request, obj)
         ]

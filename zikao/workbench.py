@@ -85,6 +85,7 @@ class Decision:
     refuse: bool = False
     presets: tuple = ()
     preset_field: str = ""
+    note: str = ""  # what happens next, said in the confirmation dialog
 
 
 def waiting_days(since, now=None):
@@ -286,6 +287,9 @@ class WorkbenchMixin:
 
     def wb_claim_view(self, request, object_id):
         obj = self.wb_scoped_or_404(request, object_id)
+        if not self.get_queryset(request).filter(self.queue.open_q, pk=obj.pk).exists():
+            self.message_user(request, "该案件已处理完毕，无需认领。", messages.INFO)
+            return HttpResponseRedirect(self.wb_change_url(request, obj))
         try:
             claims.claim_case(
                 officer=request.user, queue=self.queue.key, obj=obj, take_over=request.POST.get("take_over") == "1"
