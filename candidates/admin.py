@@ -1,5 +1,8 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html_join
 
 from candidates.admin_lookup import IdNumberLookupMixin
 from candidates.models import Candidate, EnrolledRecord, OfficerScope, User
@@ -27,11 +30,30 @@ class CandidateAdmin(IdNumberLookupMixin, admin.ModelAdmin):
     # Admin search travels in the URL (?q=), and ID numbers never do: search by
     # name or exact ticket number here, by ID number through IdNumberLookupMixin.
     search_fields = ["name", "=ticket_number"]
-    readonly_fields = ["user", "id_number", "ticket_number", "identity_status", "identity_approved_at", "created_at"]
+    readonly_fields = [
+        "related_links", "user", "id_number", "ticket_number", "identity_status", "identity_approved_at", "created_at",
+    ]
 
     @admin.display(description="身份证号")
     def masked_id_number(self, obj):
         return obj.masked_id_number
+
+    @admin.display(description="相关业务")
+    def related_links(self, obj):
+        """The candidate's submissions, applications and orders, and the desk: no dead end."""
+        links = [("身份验证申请", "identity_identitysubmission"), ("省内转考申请", "transfers_transferapplication")]
+        if apps.is_installed("payments"):
+            links.append(("订单", "payments_order"))
+        items = []
+        for label, name in links:
+            try:
+                url = reverse(f"admin:{name}_changelist")
+            except NoReverseMatch:
+                continue
+            items.append((f"{url}?candidate__id__exact={obj.pk}", label))
+        if not obj.is_approved:
+            items.append((f"{reverse('admin:identity_in_person_desk')}?candidate={obj.pk}", "现场核验"))
+        return format_html_join(" · ", '<a href="{}">{}</a>', items)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("county__city").filter(county_scope_q(request.user))

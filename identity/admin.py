@@ -4,16 +4,22 @@ Nothing here edits or deletes: decisions are buttons that lead to a
 confirmation page and call the same services as the automatic checks.
 """
 
+import re
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from candidates.admin_lookup import IdNumberLookupMixin
+from candidates.scopes import by_scope
 from identity import services
+from identity.admin_desk import InPersonDeskMixin
 from identity.forms import ApproveForm, InPersonForm, RejectForm
 from identity.models import CheckResult, IdentitySubmission
 from identity.selectors import officer_submissions
@@ -21,6 +27,7 @@ from zikao.audit import events_of
 from zikao.errors import DomainError
 from zikao.selectors import counties
 from zikao.views_helpers import admin_page_context, domain_error_message
+from zikao.workbench import Decision, Queue, WorkbenchMixin
 
 Status = IdentitySubmission.Status
 PROBLEM_OUTCOMES = [CheckResult.Outcome.FAILED, CheckResult.Outcome.UNCERTAIN]
@@ -32,6 +39,36 @@ DECISIONS = {
     "reject": ("不通过", RejectForm, "identity.decide_identitysubmission"),
     "in_person": ("现场核验通过", InPersonForm, "identity.verify_identity_in_person"),
 }
+
+
+def _waiting_for(user):
+    """Cases wait for the county and city offices that decide them; the province supervises."""
+    if not user.has_perm("identity.decide_identitysubmission"):
+        return Q(pk__in=[])
+    return by_scope(user, everything=Q(pk__in=[]), nothing=Q(pk__in=[]), city=lambda s: Q(), county=lambda s: Q())
+
+
+IDENTITY_QUEUE = Queue(
+    key="identity_review",
+    label="身份验证人工审核",
+    open_q=Q(status=Status.NEEDS_REVIEW),
+    waiting_for=_waiting_for,
+    since="submitted_at",
+    city="candidate__county__city",
+    overdue_days=3,
+    export_columns=(
+        ("姓名", lambda s: s.candidate.name),
+        ("身份证号", lambda s: s.candidate.masked_id_number),
+        ("准考证号", lambda s: s.candidate.ticket_number or ""),
+        ("报名区县", lambda s: s.candidate.county.full_name),
+        ("次数", lambda s: s.attempt),
+        ("状态", lambda s: s.get_status_display()),
+        ("提交时间", lambda s: timezone.localtime(s.submitted_at).strftime("%Y-%m-%d %H:%M")),
+        ("未通过 / 存疑", lambda s: "；".join(
+            f"{r.get_name_display()}：{r.get_outcome_display()}" for r in s.check_results.all()
+            if r.outcome in PROBLEM_OUTCOMES)),
+    ),
+)
 
 
 class CountyFilter(admin.SimpleListFilter):
@@ -66,10 +103,16 @@ class ProblemCheckFilter(admin.SimpleListFilter):
 
 
 @admin.register(IdentitySubmission)
-class IdentitySubmissionAdmin(IdNumberLookupMixin, admin.ModelAdmin):
+class IdentitySubmissionAdmin(WorkbenchMixin, InPersonDeskMixin, IdNumberLookupMixin, admin.ModelAdmin):
+    queue = IDENTITY_QUEUE
+    decision_errors = (services.IdentityError,)
+
+    class Media:
+        css = {"all": ["css/identity-admin.css"]}
     list_display = [
-        "candidate_name", "masked_id_number", "ticket_number", "county", "attempt_label", "status",
-        "problems", "thumbnails", "submitted_at", "decided_label",
+        # No ticket-number column: searchable, and on the review page; the list must fit 1280 px.
+        "candidate_name", "masked_id_number", "county", "attempt_label", "status",
+        "problems", "thumbnails", "submitted_short", "decided_label",
     ]
     list_display_links = ["candidate_name"]
     list_filter = ["status", CountyFilter, ("submitted_at", admin.DateFieldListFilter), ProblemCheckFilter]
@@ -145,10 +188,14 @@ class IdentitySubmissionAdmin(IdNumberLookupMixin, admin.ModelAdmin):
     @admin.display(description="照片")
     def thumbnails(self, obj):
         images = format_html_join(
-            "", '<img src="{}?size=thumb" alt="{}" width="52" height="52" style="object-fit:cover">',
+            "", '<img src="{}?size=thumb" alt="{}" width="52" height="52" class="identity-thumb">',
             ((reverse("identity_photo", args=[photo.pk]), photo.get_slot_display()) for photo in obj.photos.all()),
         )
-        return format_html('<div style="display:flex;gap:3px;min-width:162px">{}</div>', images)
+        return format_html('<div class="identity-thumbs">{}</div>', images)
+
+    @admin.display(description="提交时间", ordering="submitted_at")
+    def submitted_short(self, obj):
+        return timezone.localtime(obj.submitted_at).strftime("%m-%d %H:%M")
 
     @admin.display(description="审核人")
     def decided_label(self, obj):
@@ -167,13 +214,25 @@ class IdentitySubmissionAdmin(IdNumberLookupMixin, admin.ModelAdmin):
         decisions = services.allowed_decisions(actor=request.user, submission=submission)
         return [(code, DECISIONS[code][0]) for code in decisions]
 
+    def workbench_decisions(self, request, submission):
+        url = lambda code: reverse("admin:identity_identitysubmission_decide", args=[submission.pk, code])  # noqa: E731
+        return [
+            # 通过 needs nothing more than the click; 不通过 and 现场核验 open their form in the bar.
+            Decision(
+                label, url(code), form=None if code == "approve" else DECISIONS[code][1](prefix=code),
+                refuse=code == "reject",
+            )
+            for code, label in self.available_decisions(request, submission)
+        ]
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         submission = self.get_queryset(request).filter(pk=object_id).first()
         extra_context = extra_context or {}
         if submission is not None:
             extra_context.update(
                 photos=list(submission.photos.all()),
-                check_results=list(submission.check_results.all()),
+                check_results=sorted(submission.check_results.all(), key=_problems_first),
+                reused=_reused_submission(request, self, submission),
                 events=[
                     {
                         "at": event.created_at,
@@ -211,8 +270,15 @@ class IdentitySubmissionAdmin(IdNumberLookupMixin, admin.ModelAdmin):
         if submission is None:
             raise Http404("没有找到该申请，或该考生不在您的管辖范围内。")
         change_url = reverse("admin:identity_identitysubmission_change", args=[submission.pk])
-        form = form_class(request.POST or None)
+        # The decision bar posts prefixed forms (several on one page); the confirmation page does not.
+        prefix = decision if request.POST.get("_next") else None
+        form = form_class(request.POST or None, prefix=prefix)
         if request.method == "POST" and form.is_valid():
+            if request.POST.get("_next"):
+                return self.workbench_finish(
+                    request, submission, lambda: self._decide(request, submission, decision, form),
+                    f"已{label}：{submission.candidate.name} 第{submission.attempt}次身份验证。",
+                )
             try:
                 if decision == "approve":
                     services.approve_identity(submission=submission, actor=request.user, note=form.cleaned_data["note"])
@@ -230,8 +296,46 @@ class IdentitySubmissionAdmin(IdNumberLookupMixin, admin.ModelAdmin):
                 return redirect(change_url)
             self.message_user(request, f"已{label}：{submission.candidate.name} 第{submission.attempt}次身份验证。", messages.SUCCESS)
             return redirect(change_url)
+        if request.method == "POST" and request.POST.get("_next"):
+            for error in [e for errors in form.errors.values() for e in errors]:
+                self.message_user(request, error, messages.ERROR)
+            return redirect(self.wb_change_url(request, submission))
         context = admin_page_context(
             self, request, title=f"确认{label}", label=label, decision=decision, form=form, submission=submission,
             photos=list(submission.photos.all()), change_url=change_url,
         )
         return TemplateResponse(request, "identity/admin/decide.html", context)
+
+    def _decide(self, request, submission, decision, form):
+        note = form.cleaned_data["note"]
+        if decision == "reject":
+            return services.reject_identity(
+                submission=submission, actor=request.user, reason_code=form.cleaned_data["reason"], note=note
+            )
+        return services.approve_identity(
+            submission=submission, actor=request.user, in_person=decision == "in_person", note=note
+        )
+
+
+def _problems_first(result):
+    order = {CheckResult.Outcome.FAILED: 0, CheckResult.Outcome.UNCERTAIN: 1}
+    return (order.get(result.outcome, 2), result.pk)
+
+
+def _reused_submission(request, model_admin, submission):
+    """The other submission a 免冠照重复 check names, with its headshot, if the officer may see it."""
+    for result in submission.check_results.all():
+        if result.name != CheckResult.Name.REUSED_HEADSHOT or result.outcome == CheckResult.Outcome.PASSED:
+            continue
+        match = re.search(r"第 (\d+) 号验证申请", result.detail)
+        if not match:
+            continue
+        other = model_admin.get_queryset(request).filter(pk=int(match.group(1))).first()
+        if other is None:
+            return {"number": match.group(1), "visible": False}
+        headshot = next((p for p in other.photos.all() if p.slot == "headshot"), None)
+        return {
+            "number": other.pk, "visible": True, "submission": other, "photo": headshot,
+            "url": reverse("admin:identity_identitysubmission_change", args=[other.pk]),
+        }
+    return None

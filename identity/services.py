@@ -413,3 +413,33 @@ def refer_identity_for_review(*, submission, note=""):
         )
         return submission
 
+
+
+def verify_in_person(*, candidate, officer, note):
+    """现场核验通过 at the registration point's desk, whatever the candidate uploaded.
+
+    The candidate stands at the desk with their ID card: their latest submission (still
+    waiting, or rejected) is approved in person; a candidate who never uploaded photos gets
+    a submission without photos, recorded as such, approved in person in the same transaction.
+    """
+    note = (note or "").strip()
+    if not note:
+        raise IdentityError("请填写核验说明。")
+    with transaction.atomic():
+        candidate = Candidate.objects.select_for_update().select_related("county__city").get(pk=candidate.pk)
+        if not officer.has_perm("identity.verify_identity_in_person"):
+            raise IdentityError("您没有办理现场核验的权限。")
+        if not covers_county(officer, candidate.county):
+            raise IdentityError("该考生不属于您管辖的区县，不能办理现场核验。")
+        if candidate.is_approved:
+            raise IdentityError("该考生的身份验证已经通过，无需现场核验。")
+        latest = IdentitySubmission.objects.filter(candidate=candidate).order_by("-attempt").first()
+        if latest is None or latest.status == Status.APPROVED:
+            latest = IdentitySubmission.objects.create(
+                candidate=candidate, attempt=(latest.attempt + 1) if latest else 1, status=Status.SUBMITTED,
+            )
+            record_event(
+                actor=officer, action="identity_in_person_without_photos", obj=latest, to_state=Status.SUBMITTED,
+                reason=note, data={"candidate": candidate.pk},
+            )
+        return approve_identity(submission=latest, actor=officer, in_person=True, note=note)

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, F, Q, When
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -21,10 +22,10 @@ from transfers import pdf, selectors, services
 from transfers.forms import AcceptForm, RemarkForm, VerifyPrintoutForm
 from transfers.models import TransferApplication
 from zikao.audit import events_of
-from zikao.errors import DomainError
 from zikao.models import BusinessWindow
 from zikao.selectors import windows_of_kind
-from zikao.views_helpers import admin_page_context, domain_error_message
+from zikao.views_helpers import admin_page_context
+from zikao.workbench import Decision, Queue, WorkbenchMixin
 
 Status = TransferApplication.Status
 
@@ -63,12 +64,38 @@ class AwaitingMeFilter(admin.SimpleListFilter):
         return queryset.filter(selectors.awaiting_decision_q(request.user))
 
 
+_AT_DESTINATION = Q(status=Status.PENDING_DESTINATION)
+TRANSFER_QUEUE = Queue(
+    key="transfer_review",
+    label="省内转考审核",
+    open_q=Q(status__in=[Status.PENDING_ORIGIN, Status.PENDING_DESTINATION]),
+    waiting_for=selectors.awaiting_decision_q,
+    # The receiving city's wait starts when the original city released the application.
+    since=Case(When(_AT_DESTINATION, then=F("origin_decided_at")), default=F("submitted_at")),
+    city=Case(When(_AT_DESTINATION, then=F("to_city")), default=F("from_city")),
+    overdue_days=5,
+    refusal_presets=("转入市无对应报名点", "材料不齐，请补充后重新申请", "不符合转考条件", "考生已申请撤回"),
+    export_columns=(
+        ("申请编号", lambda a: a.number),
+        ("姓名", lambda a: a.candidate.name),
+        ("证件号码", lambda a: a.candidate.masked_id_number),
+        ("准考证号", lambda a: a.candidate.ticket_number),
+        ("原报名区县", lambda a: a.from_county.full_name),
+        ("转入市", lambda a: a.to_city.name),
+        ("状态", lambda a: a.remark_text),
+        ("申请时间", lambda a: _local(a.submitted_at)),
+    ),
+)
+
+
 @admin.register(TransferApplication)
-class TransferApplicationAdmin(IdNumberLookupMixin, admin.ModelAdmin):
+class TransferApplicationAdmin(WorkbenchMixin, IdNumberLookupMixin, admin.ModelAdmin):
+    queue = TRANSFER_QUEUE
+    decision_errors = (services.TransferError,)
     list_display = [
         "number", "candidate_name", "ticket_number", "from_county", "to_city", "state_text", "submitted_at",
     ]
-    list_filter = [AwaitingMeFilter, StatusFilter, ("window", admin.RelatedOnlyFieldListFilter), "from_city", "to_city"]
+    list_filter = [StatusFilter, ("window", admin.RelatedOnlyFieldListFilter), "from_city", "to_city"]
     # Exact matches only for numbers (no partial look-ups of identifiers).
     search_fields = ["=number", "=candidate__ticket_number", "candidate__name"]
     list_select_related = ["candidate", "from_county__city", "to_city", "to_county__city"]
@@ -163,11 +190,10 @@ class TransferApplicationAdmin(IdNumberLookupMixin, admin.ModelAdmin):
         ] + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        obj = self.get_object(request, object_id)
-        if obj is not None:
-            extra_context["decisions"] = self._decisions(request, obj)
-        elif object_id.isdigit() and selectors.awaiting_origin_for_destination(user=request.user, pk=int(object_id)):
+        if (
+            self.get_object(request, object_id) is None and object_id.isdigit()
+            and selectors.awaiting_origin_for_destination(user=request.user, pk=int(object_id))
+        ):
             # Not Django's "不存在。可能已经被删除了？": the application exists and will come.
             self.message_user(request, "该申请尚待原属地市审核，原属地市同意转出后才会转到本市审核。", messages.WARNING)
             return HttpResponseRedirect(reverse("admin:transfers_transferapplication_changelist"))
@@ -181,7 +207,7 @@ class TransferApplicationAdmin(IdNumberLookupMixin, admin.ModelAdmin):
             "refuse_acceptance": ("不同意转入", "transfers_refuse_acceptance", ""),
         }
         return [
-            {"label": label, "url": reverse(f"admin:{name}", args=[obj.pk]), "css": css}
+            {"label": label, "url": reverse(f"admin:{name}", args=[obj.pk]), "css": css, "name": name}
             for label, name, css in (
                 buttons[decision] for decision in services.allowed_decisions(officer=request.user, application=obj)
             )
@@ -205,13 +231,25 @@ class TransferApplicationAdmin(IdNumberLookupMixin, admin.ModelAdmin):
         return TemplateResponse(request, "transfers/admin/decision.html", context)
 
     def _done(self, request, application, call, success):
-        try:
-            call()
-        except DomainError as error:
-            domain_error_message(request, error)
-        else:
-            self.message_user(request, success, messages.SUCCESS)
-        return HttpResponseRedirect(self._change_url(application))
+        return self.workbench_finish(request, application, call, success)
+
+    def workbench_decisions(self, request, obj):
+        presets = self.queue.refusal_presets
+        forms = {
+            "transfers_refuse_release": RemarkForm(), "transfers_refuse_acceptance": RemarkForm(),
+            "transfers_accept": AcceptForm(counties=services.destination_counties(obj)),
+        }
+        notes = {
+            "transfers_release": f"同意后，申请将交由{obj.to_city.name}招考办审核转入。",
+            "transfers_accept": "同意后考生的报名区县立即变更为所选区县，准考证号不变。",
+        }
+        return [
+            Decision(
+                d["label"], d["url"], form=forms.get(d["name"]), refuse=not d["css"],
+                presets=presets if not d["css"] else (), preset_field="remark", note=notes.get(d["name"], ""),
+            )
+            for d in self._decisions(request, obj)
+        ]
 
     def release_view(self, request, pk):
         application = self._decision_application(request, pk, "transfers.decide_origin")

@@ -63,6 +63,11 @@ class AuditAction(models.TextChoices):
     PAYMENT_REFUND_DUE = "payment_refund_due", "到账待退款"
     PAYMENT_REFUNDED = "payment_refunded", "已退款"
     PAYMENT_NOTIFY_REFUSED = "payment_notify_refused", "拒绝支付通知"
+    # Officers' workbench (zikao/workbench.py)
+    CASE_CLAIMED = "case_claimed", "认领（由我处理）"
+    CASE_CLAIM_RELEASED = "case_claim_released", "放弃认领"
+    QUEUE_EXPORT = "queue_export", "导出待办列表"
+    IDENTITY_IN_PERSON_WITHOUT_PHOTOS = "identity_in_person_without_photos", "现场核验（未上传照片）"
 
 
 def action_label(action):

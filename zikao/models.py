@@ -186,3 +186,26 @@ class AuditEvent(models.Model):
         from zikao.audit import action_label  # zikao.audit imports this module
 
         return action_label(self.action)
+
+
+class CaseClaim(models.Model):
+    """由我处理: one officer holds one case of a queue for a while (zikao.workbench).
+
+    One row per case: the unique constraint is what makes two officers claiming at
+    the same instant end with one holder. A claim older than WORKBENCH_CLAIM_MINUTES
+    has lapsed and may be taken over without asking.
+    """
+
+    queue = models.CharField("队列", max_length=40)
+    object_id = models.PositiveBigIntegerField("案件")
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="处理人"
+    )
+    claimed_at = models.DateTimeField("认领时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "案件认领"
+        constraints = [models.UniqueConstraint(fields=["queue", "object_id"], name="one_claim_per_case")]
+
+    def __str__(self):
+        return f"{self.queue}#{self.object_id} → {self.holder_id}"

@@ -1,12 +1,14 @@
 """State changes of the base app: business windows (operators' commands), notices and registration
 points (officers in admin)."""
 
-from django.db import transaction
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
-from zikao.models import BusinessWindow, Notice, RegistrationPoint
+from zikao.models import BusinessWindow, CaseClaim, Notice, RegistrationPoint
 
 
 class WindowError(DomainError):
@@ -141,3 +143,73 @@ def update_registration_point(*, point, actor, fields):
             data={"before": _changed_values(before, fields), "after": _changed_values(point, fields)},
         )
     return point
+
+
+# --- 由我处理: claims on queued cases (zikao.workbench) ------------------------------------------
+class ClaimError(DomainError):
+    """A claim that cannot be taken or released; the message is fit to show an officer."""
+
+
+def claim_lapse():
+    from django.conf import settings
+
+    return timedelta(minutes=settings.WORKBENCH_CLAIM_MINUTES)
+
+
+def _holder_name(claim):
+    return claim.holder.get_username()
+
+
+def claim_case(*, officer, queue, obj, take_over=False):
+    """Make ``officer`` the holder of ``obj`` in ``queue`` (a workbench queue key).
+
+    Someone else's live claim is refused unless ``take_over`` (the officer was asked
+    first); a lapsed one is taken without asking. Two officers claiming at the same
+    instant: the unique constraint lets one INSERT through, the other re-reads the
+    row it waited for and is refused.
+    """
+    now = timezone.now()
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                claim = (
+                    CaseClaim.objects.select_for_update().select_related("holder")
+                    .filter(queue=queue, object_id=obj.pk).first()
+                )
+                if claim is None:
+                    claim = CaseClaim.objects.create(queue=queue, object_id=obj.pk, holder=officer, claimed_at=now)
+                    record_event(actor=officer, action=AuditAction.CASE_CLAIMED, obj=obj, data={"queue": queue})
+                    return claim
+                if claim.holder_id == officer.pk:
+                    claim.claimed_at = now
+                    claim.save(update_fields=["claimed_at"])
+                    return claim
+                live = claim.claimed_at > now - claim_lapse()
+                if live and not take_over:
+                    raise ClaimError(
+                        f"该案件已由 {_holder_name(claim)} 于 {timezone.localtime(claim.claimed_at):%H:%M} 认领处理。",
+                        code="claimed_by_other",
+                    )
+                previous = _holder_name(claim)
+                claim.holder, claim.claimed_at = officer, now
+                claim.save(update_fields=["holder", "claimed_at"])
+                record_event(
+                    actor=officer, action=AuditAction.CASE_CLAIMED, obj=obj, from_state=previous,
+                    data={"queue": queue, "took_over_from": previous, "lapsed": not live},
+                )
+                return claim
+        except IntegrityError:
+            continue  # the other officer's INSERT won; the second pass reads and refuses
+    raise ClaimError("该案件正被他人认领，请稍后再试。", code="claim_contended")
+
+
+def release_claim(*, officer, queue, obj):
+    """放弃认领: only the holder releases; releasing nothing is not an error."""
+    with transaction.atomic():
+        claim = CaseClaim.objects.select_for_update().filter(queue=queue, object_id=obj.pk).first()
+        if claim is None:
+            return
+        if claim.holder_id != officer.pk:
+            raise ClaimError("只有认领人可以放弃认领。", code="not_holder")
+        claim.delete()
+        record_event(actor=officer, action=AuditAction.CASE_CLAIM_RELEASED, obj=obj, data={"queue": queue})

@@ -127,19 +127,26 @@ def test_register_verify_sign_in_apply_review_and_print(browser, phone_page, liv
     shot(page, artifacts_dir, "09-transfer-details")
 
     # 6. Officers in admin: 太原市 releases, 大同市 accepts with 平城区.
+    change = f"{live_server.url}/admin/transfers/transferapplication/{application.pk}/change/"
+
     def release(admin):
-        admin.goto(f"{live_server.url}/admin/transfers/transferapplication/")
+        admin.goto(f"{live_server.url}/admin/transfers/transferapplication/")  # opens on 待我处理
         admin.get_by_role("link", name=application.number).click()
-        admin.get_by_role("link", name="同意转出", exact=True).click()
-        admin.get_by_role("button", name="确认同意转出").click()
+        admin.once("dialog", lambda dialog: dialog.accept())
+        admin.get_by_role("button", name="同意转出并下一条").click()
+        expect(admin.get_by_text(f"已同意转出 {application.number}")).to_be_visible()
+        admin.goto(change)
         expect(admin.locator(".field-state_text .readonly")).to_have_text("待转入市审核")
 
     def accept(admin):
         admin.goto(f"{live_server.url}/admin/transfers/transferapplication/")
         admin.get_by_role("link", name=application.number).click()
-        admin.get_by_role("link", name="同意转入", exact=True).click()
+        admin.get_by_text("同意转入…", exact=True).click()
         admin.get_by_label("转入后的报名区县").select_option(label="平城区")
-        admin.get_by_role("button", name="确认同意转入").click()
+        admin.once("dialog", lambda dialog: dialog.accept())
+        admin.get_by_role("button", name="同意转入并下一条").click()
+        expect(admin.get_by_text(f"已同意转入 {application.number}")).to_be_visible()
+        admin.goto(change)
         expect(admin.locator(".field-state_text .readonly")).to_have_text("已转入 大同市平城区")
 
     officer_decides(browser, live_server, "taiyuan-j", release)

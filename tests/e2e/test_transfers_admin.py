@@ -52,13 +52,20 @@ def test_two_step_review_in_admin_then_the_candidate_sees_it(
     page.get_by_role("link", name=number).click()
     screenshot(page, artifacts_dir, "transfers-admin-application-taiyuan")
     expect(page.locator(".field-state_text .readonly")).to_have_text("待原属地市审核")
-    assert page.get_by_role("link", name="同意转入").count() == 0
-    page.get_by_role("link", name="同意转出", exact=True).click()
-    expect(page.get_by_text("同意后，申请将交由大同市招考办审核转入。")).to_be_visible()
+    assert page.get_by_role("button", name="同意转入并下一条").count() == 0
     assert_accessible(page)
-    page.get_by_role("button", name="确认同意转出").click()
-    screenshot(page, artifacts_dir, "transfers-admin-released")
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", answer)
+    page.get_by_role("button", name="同意转出并下一条").click()
     expect(page.get_by_text(f"已同意转出 {number}")).to_be_visible()
+    assert "同意后，申请将交由大同市招考办审核转入。" in asked[0]
+    screenshot(page, artifacts_dir, "transfers-admin-released")
+    page.goto(f"{live_server.url}/admin/transfers/transferapplication/{application.pk}/change/")
     expect(page.locator(".field-state_text .readonly")).to_have_text("待转入市审核")
     page.context.close()
 
@@ -66,12 +73,14 @@ def test_two_step_review_in_admin_then_the_candidate_sees_it(
     page = admin_page(browser, live_server, "datong-e2e")
     page.goto(f"{live_server.url}/admin/transfers/transferapplication/")
     page.get_by_role("link", name=number).click()
-    page.get_by_role("link", name="同意转入", exact=True).click()
+    page.get_by_text("同意转入…", exact=True).click()
     page.get_by_label("转入后的报名区县").select_option(label="平城区")
     assert_accessible(page)
     screenshot(page, artifacts_dir, "transfers-admin-accept-datong")
-    page.get_by_role("button", name="确认同意转入").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="同意转入并下一条").click()
     expect(page.get_by_text(f"已同意转入 {number}，考生报名区县已变更为大同市平城区。")).to_be_visible()
+    page.goto(f"{live_server.url}/admin/transfers/transferapplication/{application.pk}/change/")
     expect(page.locator(".field-state_text .readonly")).to_have_text("已转入 大同市平城区")
     screenshot(page, artifacts_dir, "transfers-admin-accepted")
 

@@ -46,7 +46,7 @@ def officer(level, **scope):
 
 
 def names_in_list(client):
-    page = client.get(CHANGELIST).content.decode()
+    page = client.get(CHANGELIST, {"wb": "all"}).content.decode()
     return {name for name in ("小店考生", "迎泽考生", "大同考生") if name in page}
 
 
@@ -79,7 +79,7 @@ def test_staff_without_a_scope_sees_nothing(client, cases):
 def test_filters_state_county_date_and_problem_check(client, make_case, cases):
     make_case("被拒考生", "140105", [failed()])
     client.force_login(officer(OfficerScope.Level.CITY, city=city("1401")))
-    page = client.get(CHANGELIST).content.decode()
+    page = client.get(CHANGELIST, {"wb": "all"}).content.decode()
     for label in ("状态", "报名区县", "提交时间", "未通过 / 存疑的检查项", "太原市小店区", "太原市迎泽区"):
         assert label in page
     assert "大同市" not in page  # the county filter lists only counties in the officer's scope
@@ -95,7 +95,7 @@ def test_filters_state_county_date_and_problem_check(client, make_case, cases):
 
 def test_list_shows_thumbnails_and_which_checks_failed(client, cases):
     client.force_login(officer(OfficerScope.Level.COUNTY, county=county("140105")))
-    page = client.get(CHANGELIST).content.decode()
+    page = client.get(CHANGELIST, {"wb": "all"}).content.decode()
     photo = cases["xiaodian"].photos.first()
     assert f'{reverse("identity_photo", args=[photo.pk])}?size=thumb' in page
     assert "是否同一人：需人工判断" in page
@@ -130,8 +130,8 @@ def test_review_page_shows_photos_large_with_every_check_value(client, cases):
         assert f'<img src="{reverse("identity_photo", args=[photo.pk])}" alt="{photo.get_slot_display()}"' in page
     assert "0.500" in page and "≤0.40" in page  # the uncertain distance and its threshold
     assert "<td>100</td>" in page  # the sharpness value (whole numbers without decimals)
-    for button in ("通过", "不通过", "现场核验通过"):
-        assert f">{button}</a>" in page
+    for button in ("通过", "不通过", "现场核验通过"):  # the decision bar: decide, then the next case
+        assert f">{button}并下一条</button>" in page
     assert "<td>转人工审核</td>" in page and "<td>待人工审核</td>" in page  # the decision history
     assert submission.candidate.id_number in page  # officers compare it with the ID card photo
 
@@ -184,7 +184,7 @@ def test_in_person_verification_of_a_rejected_candidate(client, make_case):
     submission = make_case("现场考生", "140105", [failed()])
     client.force_login(officer(OfficerScope.Level.COUNTY, county=county("140105")))
     page = client.get(change_url(submission)).content.decode()
-    assert ">现场核验通过</a>" in page and ">不通过</a>" not in page
+    assert ">现场核验通过并下一条</button>" in page and ">不通过并下一条</button>" not in page
     client.post(decide_url(submission, "in_person"), {"note": "已核对身份证原件"})
     submission.refresh_from_db()
     assert submission.status == Status.APPROVED and submission.decision_method == "in_person"
@@ -207,5 +207,5 @@ def test_nothing_can_be_deleted_added_or_edited(client, cases):
     client.post(change_url(submission), {"status": "approved"})
     submission.refresh_from_db()
     assert submission.status == Status.NEEDS_REVIEW
-    assert "delete_selected" not in client.get(CHANGELIST).content.decode()
+    assert "delete_selected" not in client.get(CHANGELIST, {"wb": "all"}).content.decode()
     assert IdentitySubmission.objects.count() == 3

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "zikao.workbench.AdminForbiddenMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that a locked-out attempt is answered after everything else ran.
     "axes.middleware.AxesMiddleware",
@@ -134,6 +135,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
+# The only language: LocaleMiddleware then answers in Chinese whatever the browser asks for
+# (officers on an English-language Windows install saw an English admin).
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -244,6 +248,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # A submission still 检查中 this long after its check started is re-queued
 # (a worker died mid-check); see identity.tasks.requeue_stale_submissions.
 IDENTITY_STALE_CHECK_MINUTES = int(env("IDENTITY_STALE_CHECK_MINUTES", "5"))
+# 由我处理: a claim on a queued case lapses after this long (zikao.workbench).
+WORKBENCH_CLAIM_MINUTES = int(env("WORKBENCH_CLAIM_MINUTES", "30"))
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-identity-checks": {
         "task": "identity.tasks.requeue_stale_submissions",
