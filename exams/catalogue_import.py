@@ -120,7 +120,8 @@ def _kind_of(table, file_stem):
         where = f"工作表“{table.name}”" if table.name else "文件"
         raise TableFileError(
             f"无法判断{where}是哪类数据：请把工作表（或文件）命名为 主考院校、课程、专业、专业计划、顶替课程、考次、"
-            "课程考试安排、考点 或 考场，并按README中的列名填写第一行。"
+            "课程考试安排、考点 或 考场，并按README中的列名填写第一行。",
+            code="unknown_table",
         )
     # The most specific match: plans (专业代码+课程代码+学分+类别) over majors, and so on.
     return max(fitting, key=lambda kind: len(kind.required))
