@@ -105,7 +105,6 @@ class ProblemCheckFilter(admin.SimpleListFilter):
 @admin.register(IdentitySubmission)
 class IdentitySubmissionAdmin(WorkbenchMixin, InPersonDeskMixin, IdNumberLookupMixin, admin.ModelAdmin):
     queue = IDENTITY_QUEUE
-    decision_errors = (services.IdentityError,)
 
     class Media:
         css = {"all": ["css/identity-admin.css"]}

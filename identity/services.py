@@ -424,15 +424,15 @@ def verify_in_person(*, candidate, officer, note):
     """
     note = (note or "").strip()
     if not note:
-        raise IdentityError("请填写核验说明。")
+        raise IdentityError("请填写核验说明。", code="note_required")
     with transaction.atomic():
         candidate = Candidate.objects.select_for_update().select_related("county__city").get(pk=candidate.pk)
         if not officer.has_perm("identity.verify_identity_in_person"):
-            raise IdentityError("您没有办理现场核验的权限。")
+            raise IdentityError("您没有办理现场核验的权限。", code="no_permission")
         if not covers_county(officer, candidate.county):
-            raise IdentityError("该考生不属于您管辖的区县，不能办理现场核验。")
+            raise IdentityError("该考生不属于您管辖的区县，不能办理现场核验。", code="out_of_scope")
         if candidate.is_approved:
-            raise IdentityError("该考生的身份验证已经通过，无需现场核验。")
+            raise IdentityError("该考生的身份验证已经通过，无需现场核验。", code="already_approved")
         latest = IdentitySubmission.objects.filter(candidate=candidate).order_by("-attempt").first()
         if latest is None or latest.status == Status.APPROVED:
             latest = IdentitySubmission.objects.create(

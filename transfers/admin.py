@@ -91,7 +91,6 @@ TRANSFER_QUEUE = Queue(
 @admin.register(TransferApplication)
 class TransferApplicationAdmin(WorkbenchMixin, IdNumberLookupMixin, admin.ModelAdmin):
     queue = TRANSFER_QUEUE
-    decision_errors = (services.TransferError,)
     list_display = [
         "number", "candidate_name", "ticket_number", "from_county", "to_city", "state_text", "submitted_at",
     ]

@@ -269,13 +269,16 @@ def test_in_person_verification_of_a_candidate_who_never_uploaded():
 
 def test_in_person_needs_scope_permission_and_a_note():
     candidate = CandidateFactory(name="他县", county=county("140106"))
-    with pytest.raises(services.IdentityError):
+    with pytest.raises(services.IdentityError) as refused:
         services.verify_in_person(candidate=candidate, officer=county_officer(), note="已核对")
-    with pytest.raises(services.IdentityError):
+    assert refused.value.code == "out_of_scope"
+    with pytest.raises(services.IdentityError) as refused:
         services.verify_in_person(candidate=candidate, officer=county_officer("140106"), note=" ")
+    assert refused.value.code == "note_required"
     province = officer(OfficerScope.Level.PROVINCE)  # reviews, but does not verify in person
-    with pytest.raises(services.IdentityError):
+    with pytest.raises(services.IdentityError) as refused:
         services.verify_in_person(candidate=candidate, officer=province, note="已核对")
+    assert refused.value.code == "no_permission"
     candidate.refresh_from_db()
     assert not candidate.is_approved
 
