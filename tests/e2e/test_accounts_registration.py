@@ -54,7 +54,9 @@ def test_new_candidate_registers_on_a_phone_and_lands_on_photo_upload(phone_page
     # A gender that disagrees with the ID number: refused, everything else kept.
     fill_new_candidate_form(page, gender_label="女")
     page.get_by_role("button", name="提交注册").click()
-    assert page.get_by_text("性别与身份证号不一致").is_visible()
+    # Under the field, and in the summary as a link to it.
+    assert page.locator("#id_gender_error").get_by_text("性别与身份证号不一致").is_visible()
+    assert page.locator(".error-summary").get_by_role("link", name="性别：性别与身份证号不一致", exact=False).is_visible()
     assert page.get_by_label("姓名", exact=True).input_value() == "张伟"
     assert page.get_by_label("身份证号", exact=True).input_value() == NEW_ID
     assert page.get_by_label("手机号").input_value() == "13803510007"
