@@ -195,7 +195,7 @@ class TransferApplicationAdmin(WorkbenchMixin, IdNumberLookupMixin, admin.ModelA
         ):
             # Not Django's "不存在。可能已经被删除了？": the application exists and will come.
             self.message_user(request, "该申请尚待原属地市审核，原属地市同意转出后才会转到本市审核。", messages.WARNING)
-            return HttpResponseRedirect(reverse("admin:transfers_transferapplication_changelist"))
+            return HttpResponseRedirect(self.wb_list_url(request))
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _decisions(self, request, obj):

@@ -18,7 +18,8 @@ def _run(**env):
     clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     clean.update(
         DJANGO_SETTINGS_MODULE="zikao.settings.production", SECRET_KEY="k" * 60, ALLOWED_HOSTS="zikao.sxkszx.cn",
-        DATABASE_URL="postgres://zikao@pgbouncer:6432/zikao", PYTHONPATH=str(ROOT), **env,
+        DATABASE_URL="postgres://zikao@pgbouncer:6432/zikao", EMAIL_HOST="smtp.sxkszx.cn", PYTHONPATH=str(ROOT),
+        **env,
     )
     return subprocess.run([sys.executable, "-c", READ], cwd=ROOT, env=clean, capture_output=True, text=True,
                           timeout=120)

@@ -1,7 +1,9 @@
+import datetime
 import io
 import re
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
@@ -84,8 +86,10 @@ def test_transcript_pdf_text_fonts_and_verification_code(client, candidate):
     code = re.search(r"核验码：([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})", text).group(1)
     assert transcript.check_transcript(candidate, printed_at=printed, code=code)[0]
     assert not transcript.check_transcript(candidate, printed_at=printed, code="0000-0000-0000")[0]
-    # A course passed after printing does not spoil the printout; a changed score does.
-    add_passed_course(candidate=candidate, course=course("00054"), source="exemption")
+    # A course passed after printing (a later second than the printed time) does not spoil the
+    # printout; a changed score does.
+    with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=2), tick=False):
+        add_passed_course(candidate=candidate, course=course("00054"), source="exemption")
     assert transcript.check_transcript(candidate, printed_at=printed, code=code)[0]
     candidate.passed_courses.filter(course__code="03708").update(score=88)
     assert not transcript.check_transcript(candidate, printed_at=printed, code=code)[0]

@@ -67,7 +67,7 @@ def test_out_of_scope_application_cannot_be_opened(client, officers, queue):
 def test_the_receiving_city_is_told_an_unreleased_application_waits_for_the_original_city(client, officers, queue):
     client.force_login(officers["datong"])
     response = client.get(f"{CHANGELIST}{queue['A'].pk}/change/", follow=True)
-    assert response.redirect_chain[-1][0] == CHANGELIST
+    assert response.redirect_chain[-1][0] == f"{CHANGELIST}?wb=mine"  # their own queue
     html = response.content.decode()
     assert "该申请尚待原属地市审核" in html and "可能已经被删除" not in html
     assert queue["A"].number not in html and "甲考生" not in html  # still not shown before the release
