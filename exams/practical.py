@@ -283,3 +283,18 @@ def void_practical(*, officer, registration, remark="未到主考院校现场确
         to_state=Status.VOID, action=AuditAction.PRACTICAL_VOID, remark=(remark or "").strip() or "未到主考院校现场确认",
         now=now,
     )
+
+
+# --------------------------------------------------------------------------- fees
+
+
+def save_fee(*, officer, fee, before_fen=None):
+    """Save a 主考院校's fee (admin form already validated it), audited with the amount before."""
+    with transaction.atomic():
+        created = fee.pk is None
+        fee.save()
+        record_event(
+            actor=officer, action=AuditAction.CATALOGUE_CREATE if created else AuditAction.CATALOGUE_UPDATE,
+            obj=fee, data={"institution": fee.institution.code, "fee_fen": fee.fee_fen, "before": before_fen},
+        )
+    return fee

@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from exams import practical, practical_selectors
 from exams.practical_models import PracticalFee, PracticalRegistration
-from zikao.audit import AuditAction, events_of, record_event
+from zikao.audit import events_of
 from zikao.views_helpers import admin_page_context
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
@@ -262,9 +262,4 @@ class PracticalFeeAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        before = form.initial.get("fee_fen") if change else None
-        super().save_model(request, obj, form, change)
-        record_event(
-            actor=request.user, action=AuditAction.CATALOGUE_UPDATE if change else AuditAction.CATALOGUE_CREATE,
-            obj=obj, data={"institution": obj.institution.code, "fee_fen": obj.fee_fen, "before": before},
-        )
+        practical.save_fee(officer=request.user, fee=obj, before_fen=form.initial.get("fee_fen") if change else None)

@@ -237,3 +237,20 @@ def test_a_candidate_sees_only_their_own_registration_and_order(client, world, e
     page = client.get(URL).content.decode()
     assert registration.number not in page and "<form" in page
     assert client.get(reverse("order_detail", args=[order.number])).status_code == 404
+
+
+def test_institution_staff_change_their_fee_audited_and_only_theirs(client, world):
+    client.force_login(institution_officer(world["sxu"]))
+    fee = world["sxu"].practical_fee
+    response = client.post(reverse("admin:exams_practicalfee_change", args=[fee.pk]), {"fee_fen": 9000})
+    assert response.status_code == 302
+    fee.refresh_from_db()
+    assert fee.fee_fen == 9000
+    event = AuditEvent.objects.get(action="catalogue_update", object_id=str(fee.pk))
+    assert event.data["before"] == 8000 and event.data["fee_fen"] == 9000
+    other = world["sxnu"].practical_fee
+    assert client.post(reverse("admin:exams_practicalfee_change", args=[other.pk]), {"fee_fen": 1}).status_code in (
+        302, 404,
+    )
+    other.refresh_from_db()
+    assert other.fee_fen == 6000
