@@ -144,22 +144,30 @@ class OfficerScope(models.Model):
         COUNTY = "county", "县区招考办"
         CITY = "city", "市招考办"
         PROVINCE = "province", "省招考中心"
+        INSTITUTION = "institution", "主考院校"
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer_scope", verbose_name="账号"
     )
-    level = models.CharField("级别", max_length=10, choices=Level.choices)
+    level = models.CharField("级别", max_length=12, choices=Level.choices)
     county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True, verbose_name="区县")
     city = models.ForeignKey(City, on_delete=models.PROTECT, null=True, blank=True, verbose_name="地市")
+    # 主考院校 staff work for their institution, not for a part of the province.
+    institution = models.ForeignKey(
+        "exams.Institution", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="主考院校"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "工作人员管辖范围"
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(level="county", county__isnull=False, city__isnull=True)
-                    | models.Q(level="city", city__isnull=False, county__isnull=True)
-                    | models.Q(level="province", city__isnull=True, county__isnull=True)
+                    models.Q(level="county", county__isnull=False, city__isnull=True, institution__isnull=True)
+                    | models.Q(level="city", city__isnull=False, county__isnull=True, institution__isnull=True)
+                    | models.Q(level="province", city__isnull=True, county__isnull=True, institution__isnull=True)
+                    | models.Q(
+                        level="institution", institution__isnull=False, city__isnull=True, county__isnull=True
+                    )
                 ),
                 name="officer_scope_matches_level",
             ),
@@ -170,6 +178,8 @@ class OfficerScope(models.Model):
             return f"{self.get_level_display()}：{self.county}"
         if self.level == self.Level.CITY:
             return f"{self.get_level_display()}：{self.city}"
+        if self.level == self.Level.INSTITUTION:
+            return f"{self.get_level_display()}：{self.institution}"
         return self.get_level_display()
 
 

@@ -15,6 +15,7 @@ GROUP_NAMES = {
     OfficerScope.Level.COUNTY: "县区招考办",
     OfficerScope.Level.CITY: "市招考办",
     OfficerScope.Level.PROVINCE: "省招考中心",
+    OfficerScope.Level.INSTITUTION: "主考院校",
 }
 
 

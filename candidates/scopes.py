@@ -26,10 +26,12 @@ def is_province_officer(user):
     return scope is not None and scope.level == OfficerScope.Level.PROVINCE
 
 
-def by_scope(user, *, everything, nothing, city, county):
+def by_scope(user, *, everything, nothing, city, county, institution=None):
     """The rule every scope check shares: superusers and province officers get
     ``everything``, staff without a scope (and non-staff) ``nothing``; a city or
-    county officer gets ``city(scope)`` or ``county(scope)``.
+    county officer gets ``city(scope)`` or ``county(scope)``; 主考院校 staff get
+    ``institution(scope)``, or ``nothing`` where the check is about a part of the
+    province (institution staff have no county or city).
     """
     if user.is_superuser:
         return everything
@@ -40,6 +42,8 @@ def by_scope(user, *, everything, nothing, city, county):
         return everything
     if scope.level == OfficerScope.Level.CITY:
         return city(scope)
+    if scope.level == OfficerScope.Level.INSTITUTION:
+        return nothing if institution is None else institution(scope)
     return county(scope)
 
 

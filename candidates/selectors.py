@@ -25,7 +25,10 @@ WINDOW_ORDER = [
     BusinessWindow.Kind.GRADUATION,
 ]
 # Businesses this portal runs; the others show their times and state only.
-WINDOW_LINKS = {BusinessWindow.Kind.IN_PROVINCE_TRANSFER: "transfer_apply"}
+WINDOW_LINKS = {
+    BusinessWindow.Kind.IN_PROVINCE_TRANSFER: "transfer_apply",
+    BusinessWindow.Kind.PRACTICAL_REGISTRATION: "practical_registration",
+}
 
 
 def same_name(a, b):

@@ -174,7 +174,7 @@ def change_password(*, form, how):
 
 
 @transaction.atomic
-def create_officer(*, username, password, level, county=None, city=None, actor_label):
+def create_officer(*, username, password, level, county=None, city=None, institution=None, actor_label):
     """A staff account with its scope and the admin permissions of its level."""
     if User.objects.filter(username=username).exists():
         raise AccountError(f"用户名 {username} 已存在。", code="username_taken")
@@ -186,11 +186,14 @@ def create_officer(*, username, password, level, county=None, city=None, actor_l
     except IntegrityError:
         # Two operators creating the same name at once: the unique username decided.
         raise AccountError(f"用户名 {username} 已存在。", code="username_taken") from None
-    OfficerScope.objects.create(user=user, level=level, county=county, city=city)
+    OfficerScope.objects.create(user=user, level=level, county=county, city=city, institution=institution)
     grant_officer_permissions(user)
     record_event(
         actor=None, actor_label=actor_label, action=AuditAction.CREATE_OFFICER, obj=user, to_state=level,
-        data={"county": county.code if county else None, "city": city.code if city else None},
+        data={
+            "county": county.code if county else None, "city": city.code if city else None,
+            "institution": institution.code if institution else None,
+        },
     )
     return user
 

@@ -132,3 +132,5 @@ class VenueAdmin(CatalogueAdmin):
     @admin.display(description="座位数")
     def seat_count(self, obj):
         return sum(room.capacity for room in obj.rooms.all())
+
+from exams import practical_admin  # noqa: E402, F401 — 实践性环节报名 and its fees

@@ -306,3 +306,6 @@ class Room(models.Model):
 
     def __str__(self):
         return f"{self.venue.name} 第{self.number}考场"
+
+
+from exams.practical_models import PracticalFee, PracticalRegistration, PracticalRegistrationItem  # noqa: E402, F401

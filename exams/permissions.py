@@ -14,5 +14,11 @@ OFFICER_PERMISSIONS = {
     "city": ["exams.view_venue", "exams.view_room"],
     "province": [
         f"exams.{action}_{model}" for model in CATALOGUE_MODELS for action in ("view", "add", "change", "delete")
+    ] + ["exams.view_practicalregistration", "exams.view_practicalfee", "exams.add_practicalfee",
+         "exams.change_practicalfee"],
+    # 主考院校 staff: their institution's practical registrations and fee (scoped in exams.practical_admin).
+    "institution": [
+        "exams.view_practicalregistration", "exams.decide_practical", "exams.view_practicalfee",
+        "exams.change_practicalfee",
     ],
 }

@@ -63,6 +63,12 @@ class AuditAction(models.TextChoices):
     PAYMENT_REFUND_DUE = "payment_refund_due", "到账待退款"
     PAYMENT_REFUNDED = "payment_refunded", "已退款"
     PAYMENT_NOTIFY_REFUSED = "payment_notify_refused", "拒绝支付通知"
+    # 实践性环节报名 (exams/practical.py): candidates submit, 主考院校 staff decide
+    PRACTICAL_SUBMIT = "practical_submit", "提交实践性环节报名"
+    PRACTICAL_PAID = "practical_paid", "实践性环节报名已缴费"
+    PRACTICAL_ACCEPT = "practical_accept", "院校确认实践性环节报名"
+    PRACTICAL_ONSITE = "practical_onsite", "实践性环节报名需现场确认"
+    PRACTICAL_VOID = "practical_void", "实践性环节报名无效"
     # Officers' workbench (zikao/workbench.py)
     CASE_CLAIMED = "case_claimed", "认领（由我处理）"
     CASE_CLAIM_RELEASED = "case_claim_released", "放弃认领"

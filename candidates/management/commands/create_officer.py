@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from candidates.models import OfficerScope
 from candidates.services import AccountError, create_officer
+from exams.models import Institution
 from zikao.audit import operator_label
 from zikao.models import City, County
 
@@ -14,7 +15,7 @@ PASSWORD_ENV = "OFFICER_PASSWORD"  # noqa: S105 — the variable name, not a pas
 
 
 class Command(BaseCommand):
-    help = "创建招考办工作人员账号（县区、地市或全省），并授予该级别的管理权限。"
+    help = "创建招考办工作人员账号（县区、地市、全省或主考院校），并授予该级别的管理权限。"
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -22,9 +23,10 @@ class Command(BaseCommand):
         scope.add_argument("--county", metavar="CODE", help="县区代码（6位），如 140105")
         scope.add_argument("--city", metavar="CODE", help="地市代码（4位），如 1401")
         scope.add_argument("--province", action="store_true", help="省招考中心")
+        scope.add_argument("--institution", metavar="CODE", help="主考院校代码（5位），如 10108（山西大学）")
 
-    def handle(self, *args, username, county, city, province, **options):
-        county_obj = city_obj = None
+    def handle(self, *args, username, county, city, province, institution=None, **options):
+        county_obj = city_obj = institution_obj = None
         if county:
             county_obj = County.objects.filter(code=county).first()
             if county_obj is None:
@@ -35,6 +37,11 @@ class Command(BaseCommand):
             if city_obj is None:
                 raise CommandError(f"没有代码为 {city} 的地市。")
             level = OfficerScope.Level.CITY
+        elif institution:
+            institution_obj = Institution.objects.filter(code=institution).first()
+            if institution_obj is None:
+                raise CommandError(f"没有代码为 {institution} 的主考院校。")
+            level = OfficerScope.Level.INSTITUTION
         else:
             level = OfficerScope.Level.PROVINCE
 
@@ -46,6 +53,7 @@ class Command(BaseCommand):
         try:
             user = create_officer(
                 username=username, password=password, level=level, county=county_obj, city=city_obj,
+                institution=institution_obj,
                 actor_label=operator_label(),
             )
         except AccountError as error:
