@@ -25,7 +25,10 @@ WINDOW_ORDER = [
     BusinessWindow.Kind.GRADUATION,
 ]
 # Businesses this portal runs; the others show their times and state only.
-WINDOW_LINKS = {BusinessWindow.Kind.IN_PROVINCE_TRANSFER: "transfer_apply"}
+WINDOW_LINKS = {
+    BusinessWindow.Kind.THEORY_REGISTRATION: "theory_register",
+    BusinessWindow.Kind.IN_PROVINCE_TRANSFER: "transfer_apply",
+}
 
 
 def same_name(a, b):

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from exams import views
+from exams import registration_views, views
 
 urlpatterns = [
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<str:code>/", views.plan_detail, name="plan_detail"),
     path("timetable/", views.timetable, name="timetable"),
+    path("exams/register/", registration_views.register, name="theory_register"),
 ]
