@@ -21,7 +21,7 @@ TIMETABLE = {
 }
 
 
-def make_registration_setup():
+def make_registration_setup(*, opens_at=OPENS, closes_at=CLOSES):
     make_catalogue()
     the_sitting = sitting("202704")
     for code, (day, period) in TIMETABLE.items():
@@ -30,7 +30,7 @@ def make_registration_setup():
             course=Course.objects.get(code=code), actor_label="test",
         )
     window = BusinessWindowFactory(
-        kind=BusinessWindow.Kind.THEORY_REGISTRATION, title="2027年4月理论课报名", opens_at=OPENS, closes_at=CLOSES,
+        kind=BusinessWindow.Kind.THEORY_REGISTRATION, title="2027年4月理论课报名", opens_at=opens_at, closes_at=closes_at,
     )
     return the_sitting, window
 
