@@ -104,12 +104,22 @@ def live_registration(*, candidate, sitting):
     )
 
 
-def latest_registration(candidate):
-    """The candidate's most recent registration (any status), for the personal centre."""
-    return (
+def latest_registration(candidate, *, now=None):
+    """The candidate's most recent registration (any status), for the personal centre.
+
+    An order unpaid past its deadline is expired here first (as payments' read paths do), so the
+    centre says 报名失败 even where no scheduler runs (the embedded default has no Celery beat).
+    """
+    registration = (
         CourseRegistration.objects.filter(candidate=candidate).select_related("sitting")
         .prefetch_related("items__course", "items__slot").order_by("-created_at", "-id").first()
     )
+    if registration is not None and registration.status == Status.AWAITING_PAYMENT and registration.order_number:
+        order = Order.objects.filter(number=registration.order_number).first()
+        if order is not None and order.is_due(now or timezone.now()):
+            payments.expire_order_if_due(order, now=now)
+            registration.refresh_from_db(fields=["status"])
+    return registration
 
 
 def offered_entries(*, candidate, sitting):

@@ -195,3 +195,10 @@ def test_other_order_kinds_are_ignored(candidate):
     reg.on_order_expired(sender=Order, order=other)
     registration.refresh_from_db()
     assert registration.status == Status.AWAITING_PAYMENT
+
+
+def test_centre_read_after_the_deadline_shows_the_failure_without_a_scheduler(candidate):
+    registration = save(candidate, "03708")
+    assert reg.latest_registration(candidate, now=CLOSES - datetime.timedelta(seconds=1)).status == Status.AWAITING_PAYMENT
+    assert reg.latest_registration(candidate, now=CLOSES).status == Status.FAILED
+    assert Order.objects.get(number=registration.order_number).status == Order.Status.EXPIRED
