@@ -35,6 +35,7 @@ import random
 import time
 import uuid
 from http.cookiejar import DefaultCookiePolicy
+from urllib.parse import urlencode
 
 import gevent
 import psycopg
@@ -467,6 +468,14 @@ class RushUser(PortalUser):
         return self.submit_transfer(think=self.think)
 
 
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def _form_body(data):
+    """A form body with repeated keys for list values (the courses ticked), as a browser sends it."""
+    return urlencode(data, doseq=True)
+
+
 class RegistrationRushUser(RushUser):
     """One candidate of the registration rush: sign in, personal centre, 理论课报名 (four courses, one
     per 考试单元), check answers, 保存并支付, 演示支付, and the order page saying 已支付; then leave."""
@@ -490,12 +499,13 @@ class RegistrationRushUser(RushUser):
         form = {"csrfmiddlewaretoken": csrf.group(1), "mobile": "13800000000",
                 "mailing_address": "山西省太原市小店区长治路1号", "courses": courses}
         self.think()
-        with self.client.post("/exams/register/", data={**form, "action": "review"},
+        with self.client.post("/exams/register/", data=_form_body({**form, "action": "review"}), headers=FORM,
                               name="registration check answers", catch_response=True) as review:
             if not expect(review, 200, contains='value="pay"'):
                 return None
         self.think()
-        with self.client.post("/exams/register/", data={**form, "action": "pay"}, name="registration save",
+        with self.client.post("/exams/register/", data=_form_body({**form, "action": "pay"}), headers=FORM,
+                              name="registration save",
                               allow_redirects=False, catch_response=True) as save:
             match = expect(save, 302, location=PAY_RE)
             if not match:
