@@ -145,7 +145,9 @@ def is_fixed(registration):
         return True
     if registration.status != Status.AWAITING_PAYMENT or not registration.order_number:
         return False
-    return Order.objects.filter(number=registration.order_number, payments__isnull=False).exists()
+    return Order.objects.filter(
+        number=registration.order_number, status__in=Order.LIVE_STATUSES, payments__isnull=False
+    ).exists()
 
 
 # --------------------------------------------------------------------------- rules
