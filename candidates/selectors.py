@@ -26,6 +26,7 @@ WINDOW_ORDER = [
 ]
 # Businesses this portal runs; the others show their times and state only.
 WINDOW_LINKS = {
+    BusinessWindow.Kind.THEORY_REGISTRATION: "theory_register",
     BusinessWindow.Kind.IN_PROVINCE_TRANSFER: "transfer_apply",
     BusinessWindow.Kind.PRACTICAL_REGISTRATION: "practical_registration",
 }

@@ -35,6 +35,7 @@ from candidates.forms import (
     ProfileForm,
 )
 from candidates.models import Candidate
+from exams import registration as theory_registration
 from zikao.blocks import cached_block
 from zikao.selectors import all_windows, county_with_point, next_window_change
 
@@ -364,6 +365,7 @@ def center(request):
         "candidate": candidate,
         "windows_block": _windows_block(timezone.now()),
         "candidate_messages": selectors.candidate_messages(candidate),
+        "theory_registration": theory_registration.latest_registration(candidate),
     })
 
 

@@ -6,5 +6,5 @@ class ExamsConfig(AppConfig):
     verbose_name = "考试计划与安排"
 
     def ready(self):
-        # Connects the practical registration's receivers of payments.signals.
-        from exams import practical  # noqa: F401
+        # Connect the registrations' receivers of payments.signals (order paid / expired).
+        from exams import practical, registration  # noqa: F401

@@ -23,3 +23,51 @@ class PlanFilterForm(PortalFormMixin, forms.Form):
 class MajorChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, major):
         return f"{major.code} {major.name}（{major.get_level_display()}，{major.institution.name}）"
+
+
+class TheoryRegistrationForm(PortalFormMixin, forms.Form):
+    """理论课报名: contact details and 1–4 courses of the offered timetable entries.
+
+    The business rules (how many, one per slot, not passed) are the service's; the form only
+    asks it, so the check-answers page shows the same message the save would.
+    """
+
+    mobile = forms.CharField(
+        label="手机号码", max_length=11, error_messages={"required": "请填写手机号码。"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+    mailing_address = forms.CharField(
+        label="通讯地址", max_length=200, error_messages={"required": "请填写通讯地址。", "max_length": "通讯地址不能超过200个字。"},
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    courses = forms.TypedMultipleChoiceField(
+        label="报考课程", coerce=int, error_messages={
+            "required": "请至少选择一门报考课程。", "invalid_choice": "所选课程不在本次考试的课程安排中，请重新选择。",
+        },
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, candidate, sitting, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidate, self.sitting = candidate, sitting
+        self.fields["courses"].choices = [(e.course_id, str(e.course)) for e in entries]
+
+    def clean(self):
+        from exams import registration
+
+        data = super().clean()
+        if "mobile" in data and "mailing_address" in data:
+            try:
+                data["mobile"], data["mailing_address"] = registration.clean_contact(
+                    mobile=data["mobile"], mailing_address=data["mailing_address"]
+                )
+            except registration.RegistrationError as error:
+                self.add_error("mobile" if error.code == "bad_mobile" else "mailing_address", error.message)
+        if data.get("courses"):
+            try:
+                data["entries"] = registration.choose_entries(
+                    candidate=self.candidate, sitting=self.sitting, course_ids=data["courses"]
+                )
+            except registration.RegistrationError as error:
+                self.add_error("courses", error.message)
+        return data

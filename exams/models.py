@@ -308,4 +308,86 @@ class Room(models.Model):
         return f"{self.venue.name} 第{self.number}考场"
 
 
+class CourseRegistration(models.Model):
+    """理论课报名: one candidate's courses of one sitting.
+
+    Changeable while it is a draft or its order is pending with no payment started; fixed once
+    a payment is started. The order's paid / expired signal makes it paid / failed.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "待保存"
+        AWAITING_PAYMENT = "awaiting_payment", "待支付"
+        PAID = "paid", "报名成功（已支付）"
+        FAILED = "failed", "报名失败（逾期未支付）"
+        CANCELED = "canceled", "已取消"
+
+    # A candidate has at most one of these per sitting (a database constraint).
+    LIVE_STATUSES = (Status.DRAFT, Status.AWAITING_PAYMENT, Status.PAID)
+    MAX_COURSES = 4
+
+    candidate = models.ForeignKey(
+        "candidates.Candidate", on_delete=models.PROTECT, related_name="course_registrations", verbose_name="考生"
+    )
+    sitting = models.ForeignKey(
+        ExamSitting, on_delete=models.PROTECT, related_name="course_registrations", verbose_name="考次"
+    )
+    window = models.ForeignKey(
+        "zikao.BusinessWindow", on_delete=models.PROTECT, related_name="+", verbose_name="报名时间"
+    )
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    mobile = models.CharField("联系电话", max_length=11)
+    mailing_address = models.CharField("通讯地址", max_length=200)
+    fee_fen = models.PositiveIntegerField("报考费（分）", default=0)
+    order_number = models.CharField("订单号", max_length=20, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    paid_at = models.DateTimeField("支付时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "理论课报名"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "sitting"],
+                condition=Q(status__in=["draft", "awaiting_payment", "paid"]),
+                name="one_live_registration_per_sitting",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "awaiting_payment", "paid", "failed", "canceled"]),
+                name="registration_status_known",
+            ),
+            models.CheckConstraint(condition=~Q(status="paid") | Q(paid_at__isnull=False), name="paid_registration_has_paid_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.sitting.code} 理论课报名 #{self.pk}"
+
+    @property
+    def fee_yuan(self):
+        return f"{self.fee_fen // 100}.{self.fee_fen % 100:02d}"
+
+
+class RegistrationItem(models.Model):
+    """One course of a registration, with the slot it is examined in (one course per slot)."""
+
+    registration = models.ForeignKey(
+        CourseRegistration, on_delete=models.CASCADE, related_name="items", verbose_name="报名"
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+", verbose_name="课程")
+    slot = models.ForeignKey(ExamSlot, on_delete=models.PROTECT, related_name="+", verbose_name="考试单元")
+    fee_fen = models.PositiveIntegerField("报考费（分）")
+
+    class Meta:
+        ordering = ["slot__date", "slot__period"]
+        verbose_name = verbose_name_plural = "报考课程"
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "slot"], name="one_course_per_slot"),
+            models.UniqueConstraint(fields=["registration", "course"], name="course_once_per_registration"),
+        ]
+
+    def __str__(self):
+        return str(self.course)
+
+
 from exams.practical_models import PracticalFee, PracticalRegistration, PracticalRegistrationItem  # noqa: E402, F401

@@ -75,6 +75,9 @@ class Scenario:
     results: dict = field(default_factory=dict)
 
 
+RUSHES = ("rush", "reg_rush")  # journeys measured from first to last, not a steady-state window
+
+
 def scenarios(quick, rush_users=None, rush_arrivals=RUSH_ARRIVAL_SECONDS):
     d, w = (5, 2) if quick else (30, 8)
     rush_users = rush_users or (200 if quick else 1000)
@@ -96,6 +99,10 @@ def scenarios(quick, rush_users=None, rush_arrivals=RUSH_ARRIVAL_SECONDS):
         Scenario("passed", "passed courses /records/passed/", "PassedUser", "passed courses", 32, 32, w, d),
         Scenario("rush", f"rush: {rush_users:,} candidates", "RushUser", "*", rush_users, rush_spawn, 0,
                  int(rush_users / rush_spawn) + 40),
+        # 理论课报名 opening morning: sign in, four courses, check answers, pay (演示支付), 已支付.
+        Scenario("reg_rush", f"registration rush: {rush_users:,} candidates", "RegistrationRushUser", "*",
+                 rush_users, rush_spawn, 0, int(rush_users / rush_spawn) + 40,
+                 settings_module="settings_registration"),
     ]
 
 
@@ -288,6 +295,7 @@ def prepare_database(rush_count, data_dir):
     now = datetime.datetime.now(datetime.UTC)
     add_past_windows(now)
     window = bench.open_transfer_window(now=now)
+    bench.open_theory_window(now=now)
     argon2_ids = bench.seed_candidates(count=CANDIDATES, start=0, algorithm="argon2", prefix="bench", now=now)
     pbkdf2_ids = bench.seed_candidates(count=PBKDF2_CANDIDATES, start=CANDIDATES, algorithm="pbkdf2_sha256",
                                        prefix="benchpb", now=now)
@@ -335,6 +343,8 @@ def prepare_database(rush_count, data_dir):
         "plan_code": PLAN_MAJOR,
         "rush_logins": [login_of(i, pk) for i, pk in enumerate(rush_ids)],
         "rush_target": max(rush_count, 1),
+        "reg_rush_logins": [login_of(i, pk) for i, pk in enumerate(rush_ids)],
+        "reg_rush_target": max(rush_count, 1),
         "rush_think": list(RUSH_THINK),
     }
 
@@ -485,9 +495,24 @@ def application_checks():
         cursor.execute("SELECT count(*) FROM candidates_user WHERE username LIKE 'bench0%%' "
                        "AND password NOT LIKE 'argon2$argon2id$%%'")
         rehashed = cursor.fetchone()[0]
+        # 理论课报名: one live registration per candidate and sitting, one live order per registration.
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT candidate_id, sitting_id FROM exams_courseregistration "
+            "WHERE status IN ('draft', 'awaiting_payment', 'paid') GROUP BY candidate_id, sitting_id "
+            "HAVING count(*) > 1) AS dup"
+        )
+        registration_duplicates = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT purpose_id FROM payments_order WHERE status IN ('pending', 'paid') "
+            "GROUP BY purpose_type, purpose_id HAVING count(*) > 1) AS dup"
+        )
+        order_duplicates = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*), count(*) FILTER (WHERE status = 'paid') FROM exams_courseregistration")
+        registrations, registrations_paid = cursor.fetchone()
     connection.close()
     return {"duplicates": active_duplicates + any_duplicates, "applications": total, "distinct_numbers": numbers,
-            "argon2_rehashed": rehashed}
+            "argon2_rehashed": rehashed, "registration_duplicates": registration_duplicates + order_duplicates,
+            "registrations": registrations, "registrations_paid": registrations_paid}
 
 
 # --------------------------------------------------------------------------- server and load generator
@@ -541,7 +566,7 @@ def run_locust(scenario, server, data_path, out_dir, env, redis_prefix):
     import redis
 
     redis.Redis.from_url(REDIS_BASE_URL).delete(*[f"{redis_prefix}:claim:{p}" for p in (
-        "signin_argon2", "signin_pbkdf2", "center_sessions", "submit_sessions", "pdf_sessions", "rush_logins")])
+        "signin_argon2", "signin_pbkdf2", "center_sessions", "submit_sessions", "pdf_sessions", "rush_logins", "reg_rush_logins")])
     run_time = scenario.warmup + scenario.duration
     cmd = [
         str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--host", server.url,
@@ -582,7 +607,7 @@ def analyse(scenario, out_dir, sampler):
     if not starts:
         return {"missing": True}
     start = min(starts)
-    if scenario.key == "rush":
+    if scenario.key in RUSHES:
         window_start = min((r[0] for r in records), default=start)
         window_end = max((j[1] for j in journeys), default=max(stops))
         in_window = records
@@ -673,6 +698,16 @@ def verdicts(by_key, queries, checks, rush_users):
                        f"p99 {m('rush').get('p99', float('nan')):.0f} ms",
                        j.get("ok") == rush_users and j.get("wall", 1e9) <= 60 and rush.get("errors_total", 1) == 0
                        and m("rush").get("p99", 1e9) < 1000)
+    if "reg_rush" in by_key:
+        reg = by_key["reg_rush"].results
+        j = reg.get("journeys", {})
+        users = by_key["reg_rush"].users
+        out["reg_rush"] = (f"{users:,} paid within 60 s, 0 errors, 0 duplicates, p99 < 1 s: {j.get('ok', 0):,} paid in "
+                           f"{j.get('wall', float('nan')):.0f} s, {reg.get('errors_total', '?')} errors, "
+                           f"{checks.get('registration_duplicates', '?')} duplicate registrations or orders, "
+                           f"p99 {m('reg_rush').get('p99', float('nan')):.0f} ms",
+                           j.get("ok") == users and j.get("wall", 1e9) <= 60 and reg.get("errors_total", 1) == 0
+                           and checks.get("registration_duplicates", 1) == 0 and m("reg_rush").get("p99", 1e9) < 1000)
     return out
 
 
@@ -690,7 +725,7 @@ def render_table(ran, queries, goals):
     for s in ran:
         r = s.results.get("measured", {})
         cpu = s.results.get("cpu", {})
-        query = queries.get(s.measured, "") if s.key != "rush" else ""
+        query = queries.get(s.measured, "") if s.key not in RUSHES else ""
         goal, met = goals.get(s.key, ("", None))
         ratio = (r.get("rps", 0) / base) if base and s.key not in ("baseline",) else (1.0 if s.key == "baseline" else None)
         lines.append(
@@ -783,7 +818,7 @@ def main():
         pg_admin(f'CREATE DATABASE "{db_name}"')
         log(f"database {db_name}; work files in {work}")
         django_setup(env)
-        data = prepare_database(by_key["rush"].users if "rush" in by_key else 0, work)
+        data = prepare_database(max((by_key[k].users for k in RUSHES if k in by_key), default=0), work)
         data.update({"database_url": env["DATABASE_URL"], "redis_url": REDIS_BASE_URL, "key_prefix": redis_prefix})
         queries = count_queries()
         log("queries per request: " + ", ".join(f"{k} {v}" for k, v in queries.items()))

@@ -52,6 +52,10 @@ class AuditAction(models.TextChoices):
     # Exam record (records/)
     PASSED_COURSE_ADD = "passed_course_add", "登记合格课程"
     TRANSCRIPT_VERIFY = "transcript_verify", "核验合格成绩单"
+    # 理论课报名 (exams/registration.py)
+    THEORY_REGISTRATION_SAVE = "theory_registration_save", "保存理论课报名"
+    THEORY_REGISTRATION_PAID = "theory_registration_paid", "理论课报名已支付"
+    THEORY_REGISTRATION_FAIL = "theory_registration_fail", "理论课报名失败（逾期未支付）"
     # Orders and payments (payments/)
     ORDER_CREATE = "order_create", "创建订单"
     ORDER_PAID = "order_paid", "订单已支付"

@@ -63,7 +63,7 @@ def seed(now=None):
     windows = [
         (BusinessWindow.Kind.IN_PROVINCE_TRANSFER, "2026年下半年省内转考", -2, 12),
         (BusinessWindow.Kind.INTER_PROVINCE_TRANSFER_OUT, "2026年下半年省际转出", -2, 12),
-        (BusinessWindow.Kind.THEORY_REGISTRATION, "2027年4月理论课报名", 30, 40),
+        (BusinessWindow.Kind.THEORY_REGISTRATION, "2027年4月理论课报名", -2, 12),
         (BusinessWindow.Kind.EXEMPTION, "2026年下半年免考申请", -60, -30),
         (BusinessWindow.Kind.GRADUATION, "2026年下半年毕业申请", -20, 20),
     ]

@@ -110,6 +110,18 @@ def open_transfer_window(*, now=None, days=7):
     )
 
 
+def open_theory_window(*, now=None, days=7):
+    """The open 理论课报名 window of the registration rush (opened an hour ago)."""
+    from zikao.models import BusinessWindow
+    from zikao.services import open_window
+
+    now = now or timezone.now()
+    return open_window(
+        kind=BusinessWindow.Kind.THEORY_REGISTRATION, opens_at=now - datetime.timedelta(hours=1),
+        closes_at=now + datetime.timedelta(days=days), title="基准测试理论课报名", actor_label="operator:bench",
+    )
+
+
 def signed_in_session_keys(users, *, backend=CANDIDATE_BACKEND):
     """A signed-in session per user, as django.contrib.auth.login would leave it; returns the keys.
 

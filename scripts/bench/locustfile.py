@@ -35,6 +35,7 @@ import random
 import time
 import uuid
 from http.cookiejar import DefaultCookiePolicy
+from urllib.parse import urlencode
 
 import gevent
 import psycopg
@@ -42,7 +43,19 @@ import redis
 from locust import FastHttpUser, constant, events, task
 from locust.contrib.fasthttp import FastHttpSession
 from locust.exception import StopUser
-from patterns import CAPTCHA_KEY_RE, CENTER_RE, CITY_RE, CSRF_RE, DETAILS_RE, TOKEN_RE, WINDOW_RE
+from patterns import (
+    CAPTCHA_KEY_RE,
+    CENTER_RE,
+    CITY_RE,
+    COURSE_SLOT_RE,
+    CSRF_RE,
+    DEMO_PAYMENT_RE,
+    DETAILS_RE,
+    ORDER_RE,
+    PAY_RE,
+    TOKEN_RE,
+    WINDOW_RE,
+)
 
 DATA = json.loads(open(os.environ["BENCH_DATA"], encoding="utf-8").read()) if os.environ.get("BENCH_DATA") else {}
 OUT_DIR = os.environ.get("BENCH_OUT", "")
@@ -417,6 +430,7 @@ class RushUser(PortalUser):
         gevent.sleep(random.uniform(low, high))
 
     finished = False
+    pool, target = "rush_logins", "rush_target"
 
     def wait_time(self):
         """A candidate who is done waits out the run instead of stopping: Locust replaces a user
@@ -429,7 +443,7 @@ class RushUser(PortalUser):
     def journey(self):
         if self.finished:
             return
-        login = claim("rush_logins", wrap=False)
+        login = claim(self.pool, wrap=False)
         if login is None:
             self.finished = True
             return
@@ -443,9 +457,75 @@ class RushUser(PortalUser):
                 with self.client.get("/center/", name="personal centre", catch_response=True) as centre:
                     centre_ok = expect(centre, 200, contains="省内转考申请")
                 self.think()
-                ok = bool(centre_ok and self.submit_transfer(think=self.think))
+                ok = bool(centre_ok and self.business())
         finally:
             JOURNEYS.append((started, time.time(), ok))
-            if len(JOURNEYS) >= DATA["rush_target"] and _environment is not None:
+            if len(JOURNEYS) >= DATA[self.target] and _environment is not None:
                 gevent.spawn_later(0.2, _environment.runner.quit)
             self.finished = True
+
+    def business(self):
+        return self.submit_transfer(think=self.think)
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def _form_body(data):
+    """A form body with repeated keys for list values (the courses ticked), as a browser sends it."""
+    return urlencode(data, doseq=True)
+
+
+class RegistrationRushUser(RushUser):
+    """One candidate of the registration rush: sign in, personal centre, 理论课报名 (four courses, one
+    per 考试单元), check answers, 保存并支付, 演示支付, and the order page saying 已支付; then leave."""
+
+    pool, target = "reg_rush_logins", "reg_rush_target"
+
+    def business(self):
+        return self.register_and_pay()
+
+    def register_and_pay(self):
+        with self.client.get("/exams/register/", name="registration form", catch_response=True) as page:
+            text = page.text or ""
+            csrf, offered = CSRF_RE.search(text), COURSE_SLOT_RE.findall(text)
+            if page.status_code != 200 or not (csrf and offered):
+                return fail(page, "no registration form")
+            page.success()
+        by_slot = {}
+        for course, slot in offered:
+            by_slot.setdefault(slot, []).append(course)
+        courses = [random.choice(choices) for choices in list(by_slot.values())[:4]]
+        form = {"csrfmiddlewaretoken": csrf.group(1), "mobile": "13800000000",
+                "mailing_address": "山西省太原市小店区长治路1号", "courses": courses}
+        self.think()
+        with self.client.post("/exams/register/", data=_form_body({**form, "action": "review"}), headers=FORM,
+                              name="registration check answers", catch_response=True) as review:
+            if not expect(review, 200, contains='value="pay"'):
+                return None
+        self.think()
+        with self.client.post("/exams/register/", data=_form_body({**form, "action": "pay"}), headers=FORM,
+                              name="registration save",
+                              allow_redirects=False, catch_response=True) as save:
+            match = expect(save, 302, location=PAY_RE)
+            if not match:
+                return None
+        number = match.group(1)
+        with self.client.get(f"/orders/{number}/pay/", name="order pay page", catch_response=True) as pay:
+            csrf = CSRF_RE.search(pay.text or "")
+            if not expect(pay, 200, contains='value="demo"') or csrf is None:
+                return None
+        with self.client.post(f"/orders/{number}/pay/", data={"csrfmiddlewaretoken": csrf.group(1),
+                                                              "provider": "demo"},
+                              name="start payment", catch_response=True) as start:
+            payment, csrf = DEMO_PAYMENT_RE.search(start.text or ""), CSRF_RE.search(start.text or "")
+            if not expect(start, 200) or payment is None or csrf is None:
+                return fail(start, "no demo cashier") if payment is None else None
+        self.think()
+        with self.client.post("/payments/demo/return/", data={"csrfmiddlewaretoken": csrf.group(1),
+                                                              "payment": payment.group(1)},
+                              name="demo pay", allow_redirects=False, catch_response=True) as paid:
+            if not expect(paid, 302, location=ORDER_RE):
+                return None
+        with self.client.get(f"/orders/{number}/", name="order paid", catch_response=True) as order:
+            return number if expect(order, 200, contains="已支付") else None

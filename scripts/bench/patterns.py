@@ -15,3 +15,8 @@ WINDOW_RE = re.compile(r'name="window" value="(\d+)"')
 CITY_RE = re.compile(r'<option value="(\d{4})"')
 DETAILS_RE = re.compile(r"/transfers/(SNZK\d{13})/$")
 CENTER_RE = re.compile(r"/center/$")
+# 理论课报名: each offered course with the 考试单元 it is examined in.
+COURSE_SLOT_RE = re.compile(r'name="courses" value="(\d+)" data-slot="(\d+)"')
+PAY_RE = re.compile(r"/orders/(\d{14})/pay/$")
+DEMO_PAYMENT_RE = re.compile(r'name="payment" value="(\d{14}P\d{2})"')
+ORDER_RE = re.compile(r"/orders/(\d{14})/$")

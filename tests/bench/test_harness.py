@@ -143,3 +143,33 @@ def test_results_replace_only_their_block_in_the_docs(driver, tmp_path, monkeypa
     text = docs.read_text()
     assert "| new | table |" in text and "old" not in text
     assert text.startswith("# Benchmarks\n\nmethod") and text.rstrip().endswith("findings")
+
+
+@pytest.mark.django_db
+def test_what_the_registration_rush_reads_is_on_the_real_pages(client, patterns):
+    """理论课报名 form (a course per slot), 保存并支付, the demo cashier and the paid order page."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.exams.registration_fixtures import make_registration_setup
+
+    now = timezone.now()
+    make_registration_setup(opens_at=now - datetime.timedelta(hours=1), closes_at=now + datetime.timedelta(days=7))
+    user_ids = bench.seed_candidates(count=1, start=90, prefix="regtest")
+    client.cookies[settings.SESSION_COOKIE_NAME] = bench.signed_in_session_keys(User.objects.filter(pk__in=user_ids))[0]
+    offered = patterns.COURSE_SLOT_RE.findall(client.get("/exams/register/").content.decode())
+    by_slot = {}
+    for course, slot in offered:
+        by_slot.setdefault(slot, course)
+    assert len(by_slot) == 4
+    data = {"mobile": "13800000000", "mailing_address": "山西省太原市小店区长治路1号", "courses": list(by_slot.values())}
+    assert 'value="pay"' in client.post("/exams/register/", {**data, "action": "review"}).content.decode()
+    saved = client.post("/exams/register/", {**data, "action": "pay"})
+    number = patterns.PAY_RE.search(saved["Location"]).group(1)
+    assert 'value="demo"' in client.get(f"/orders/{number}/pay/").content.decode()
+    cashier = client.post(f"/orders/{number}/pay/", {"provider": "demo"}).content.decode()
+    payment = patterns.DEMO_PAYMENT_RE.search(cashier).group(1)
+    paid = client.post("/payments/demo/return/", {"payment": payment})
+    assert patterns.ORDER_RE.search(paid["Location"]).group(1) == number
+    assert "已支付" in client.get(f"/orders/{number}/").content.decode()

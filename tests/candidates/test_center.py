@@ -153,7 +153,7 @@ def test_query_count_does_not_grow_with_windows_and_messages(client, signed_in, 
         CandidateMessageFactory(candidate=signed_in)
     with django_assert_max_num_queries(few):
         client.get(reverse("center"))
-    assert few <= 8
+    assert few <= 9  # the centre also reads the latest 理论课报名 (one query)
 
 
 @pytest.mark.parametrize("status", ["unverified", "checking", "needs_review", "rejected"])

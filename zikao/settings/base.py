@@ -274,6 +274,9 @@ EMAIL_BACKEND = env(
 )
 EMAIL_FILE_PATH = Path(env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "sent-mail")))
 
+# 理论课报名 fee per course (晋价费字[2015]38号: 35 元/科次), in fen.
+THEORY_FEE_FEN = int(env("THEORY_FEE_FEN", "3500"))
+
 # Payment providers (payments.providers): the candidate chooses among the enabled ones.
 PAYMENT_PROVIDERS = [
     "payments.providers.alipay.AlipayProvider",

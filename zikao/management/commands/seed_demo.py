@@ -3,8 +3,10 @@ from importlib import import_module
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_MODULES = ["zikao.demo", "candidates.demo", "identity.demo", "transfers.demo", "exams.demo", "records.demo",
-                "exams.practical_demo"]
+DEMO_MODULES = [
+    "zikao.demo", "candidates.demo", "identity.demo", "transfers.demo", "exams.demo", "records.demo",
+    "exams.registration_demo", "exams.practical_demo",
+]
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('candidates', '0004_officer_scope_institution'),
-        ('exams', '0001_catalogue'),
+        ('exams', '0002_course_registration'),
         ('zikao', '0004_merge_0003_block_generation_0003_case_claim'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
