@@ -3,11 +3,15 @@
 Each page reads a fixed number of queries whatever the number of courses.
 """
 
+import re
+
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from candidates.scopes import county_scope_q
 from exams.models import (
+    MAJOR_CODE_RE,
     CourseSubstitution,
     ExamSitting,
     Institution,
@@ -53,6 +57,9 @@ def substitutions_for(major):
 
 
 def get_major(code):
+    """The major with ``code``, or 404; a string that cannot be a major code is a 404 without a query."""
+    if not re.fullmatch(MAJOR_CODE_RE, code):
+        raise Http404("没有这个专业代码。")
     return get_object_or_404(Major.objects.select_related("institution"), code=code)
 
 

@@ -44,7 +44,7 @@ class SessionRefreshMiddleware:
 
 
 class RejectUnstorableInputMiddleware:
-    """Answer 400 to a query string or form carrying NUL, before any view can put it in a query.
+    """Answer 400 to a path, query string or form carrying NUL, before any view can put it in a query.
 
     PostgreSQL refuses NUL in text (psycopg raises DataError: a 500), where SQLite
     stores it, so a value that passed every test on SQLite fails in production. No
@@ -58,13 +58,13 @@ class RejectUnstorableInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _carries_nul(request.GET) or (
+        if "\x00" in request.path or _carries_nul(request.GET) or (
             request.method == "POST"
             and request.content_type == "application/x-www-form-urlencoded"
             # Parsed from the body, not request.POST: reading that would fix the upload handlers.
             and _carries_nul(QueryDict(request.body, encoding=request.encoding))
         ):
-            raise BadRequest("NUL in the query string or form")
+            raise BadRequest("NUL in the path, query string or form")
         return self.get_response(request)
 
 
