@@ -21,6 +21,7 @@ from candidates.throttle import id_number_hash
 from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
 from zikao.idnumbers import mask_id_number, normalize_id_number, parse_id_number
+from zikao.tabular import RowRefused
 
 
 class AccountError(DomainError):
@@ -263,7 +264,7 @@ def import_enrolled_records(*, rows, actor_label, dry_run=False):
         try:
             with transaction.atomic():
                 outcome = _import_row(row, actor_label=actor_label)
-        except _RowRefused as refused:
+        except RowRefused as refused:
             report.errors.append(RowError(row["line"], str(refused)))
             continue
         setattr(report, outcome, getattr(report, outcome) + 1)
@@ -272,14 +273,11 @@ def import_enrolled_records(*, rows, actor_label, dry_run=False):
     return report
 
 
-class _RowRefused(Exception):
-    pass
-
 
 def _import_row(row, *, actor_label):
     holder = EnrolledRecord.objects.filter(ticket_number=row["ticket_number"]).exclude(id_number=row["id_number"])
     if holder.exists():
-        raise _RowRefused("准考证号已属于名册中的另一位考生。")
+        raise RowRefused("准考证号已属于名册中的另一位考生。")
     record = EnrolledRecord.objects.select_for_update().filter(id_number=row["id_number"]).first()
     values = {"name": row["name"], "ticket_number": row["ticket_number"], "county_id": row["county_code"]}
     if record is None:

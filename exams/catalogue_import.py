@@ -24,7 +24,7 @@ from exams.models import (
     Venue,
 )
 from zikao.models import County
-from zikao.tabular import RowError, TableFileError, column_positions, read_tables, row_values
+from zikao.tabular import RowError, RowRefused, TableFileError, column_positions, read_tables, row_values
 
 YES = {"是", "y", "yes", "1", "true", "接受"}
 NO = {"否", "n", "no", "0", "false", "停止", "停止新生报名"}
@@ -82,9 +82,6 @@ KINDS = [
 ]
 KIND_ORDER = {kind.key: i for i, kind in enumerate(KINDS)}  # referenced rows first
 
-
-class RowRefused(Exception):
-    pass
 
 
 @dataclass

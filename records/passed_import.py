@@ -14,7 +14,7 @@ from exams import services as exam_services
 from exams.models import Course, ExamSitting
 from records import services
 from records.models import PassedCourse
-from zikao.tabular import RowError, column_positions, read_tables, row_values
+from zikao.tabular import RowError, RowRefused, column_positions, read_tables, row_values
 
 COLUMNS = {
     "ticket_number": ("准考证号", "ticket_number"),
@@ -28,9 +28,6 @@ REQUIRED = ("ticket_number", "course")
 SOURCES = {"考试": "exam", "免考": "exemption", "转入": "transfer_in", "顶替": "substitution",
            **{value: value for value in PassedCourse.Source.values}}
 
-
-class RowRefused(Exception):
-    pass
 
 
 @dataclass

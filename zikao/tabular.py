@@ -20,6 +20,10 @@ class TableFileError(DomainError):
     """The file as a whole cannot be read; the message says why in one sentence."""
 
 
+class RowRefused(Exception):  # noqa: N818 - a refusal, raised while importing one row
+    """One row of an import is refused; the message becomes that row's ``第 N 行：原因``."""
+
+
 @dataclass
 class RowError:
     line: int
