@@ -1,6 +1,6 @@
 """Shared steps of the candidate-account browser journeys."""
 
-from tests.e2e.helpers import solve_captcha
+from tests.e2e.helpers import fits_the_phone, solve_captcha
 from tests.factories import DEFAULT_PASSWORD
 
 
@@ -14,4 +14,4 @@ def sign_in(page, live_server, login, password=DEFAULT_PASSWORD):
 
 
 def no_sideways_scroll(page, width):
-    return page.evaluate("document.documentElement.scrollWidth") <= width
+    return fits_the_phone(page, width)

@@ -16,6 +16,12 @@ def assert_accessible(page, *, impacts=("serious", "critical")):
     return results
 
 
+def fits_the_phone(page, width=360):
+    """True when the page, once loaded, needs no sideways scrolling at `width` pixels."""
+    page.wait_for_load_state()
+    return page.evaluate("() => document.documentElement.scrollWidth") <= width
+
+
 def screenshot(page, artifacts_dir, name):
     path = artifacts_dir / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from candidates.demo import CANDIDATE_PASSWORD
 from exams import demo as exams_demo
 from records import demo as records_demo
-from tests.e2e.helpers import assert_accessible, screenshot, solve_captcha
+from tests.e2e.helpers import assert_accessible, fits_the_phone, screenshot, solve_captcha
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,8 +23,6 @@ def demo(settings, tmp_path):
     records_demo.seed()
 
 
-def fits_the_phone(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_plan_from_the_home_page_and_the_timetable(phone_page, live_server, demo, artifacts_dir):

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from candidates.models import Candidate, OfficerScope
 from identity import samples
-from tests.e2e.helpers import admin_page, assert_accessible, screenshot, solve_captcha
+from tests.e2e.helpers import admin_page, assert_accessible, fits_the_phone, screenshot, solve_captcha
 from tests.factories import BusinessWindowFactory, OfficerFactory, city, make_id_number
 from transfers.models import TransferApplication
 
@@ -41,7 +41,7 @@ def photos(tmp_path):
 
 
 def fits(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
+    return fits_the_phone(page)
 
 
 def shot(page, artifacts_dir, name):

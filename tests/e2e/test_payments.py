@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from candidates.models import OfficerScope
-from tests.e2e.helpers import admin_page, assert_accessible, screenshot
-from tests.e2e.test_transfers_apply import fits_the_phone, sign_in
+from tests.e2e.helpers import admin_page, assert_accessible, fits_the_phone, screenshot
+from tests.e2e.test_transfers_apply import sign_in
 from tests.factories import CandidateFactory, OfficerFactory, county
 from tests.payments.conftest import make_order
 

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import admin_page, assert_accessible, screenshot
-from tests.e2e.test_transfers_apply import fits_the_phone, sign_in
+from tests.e2e.helpers import admin_page, assert_accessible, fits_the_phone, screenshot
+from tests.e2e.test_transfers_apply import sign_in
 from tests.exams.practical_setup import WRITTEN_PASSES, institution_officer, make_candidate, make_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,6 +47,7 @@ def test_eligible_candidate_registers_pays_and_the_institution_confirms(
     page = phone_page
     sign_in(page, live_server, candidate)
     page.get_by_role("link", name="实践性环节报名").first.click()
+    page.wait_for_url(f"{live_server.url}/exams/practical/")
     assert fits_the_phone(page)
     screenshot(page, artifacts_dir, "practical-form-phone")
     assert_accessible(page)

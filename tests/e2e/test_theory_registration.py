@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import assert_accessible, screenshot
-from tests.e2e.test_transfers_apply import fits_the_phone, sign_in
+from tests.e2e.helpers import assert_accessible, fits_the_phone, screenshot
+from tests.e2e.test_transfers_apply import sign_in
 from tests.exams.registration_fixtures import make_registration_setup
 from tests.factories import CandidateFactory, county
 

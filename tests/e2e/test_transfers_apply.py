@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.e2e.helpers import assert_accessible, screenshot, solve_captcha
+from tests.e2e.helpers import assert_accessible, fits_the_phone, screenshot, solve_captcha
 from tests.factories import DEFAULT_PASSWORD, BusinessWindowFactory, CandidateFactory, county
 from transfers.models import TransferApplication
 
@@ -31,8 +31,6 @@ def sign_in(page, live_server, candidate):
     page.wait_for_url(f"{live_server.url}/center/")
 
 
-def fits_the_phone(page):
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_apply_check_answers_details_and_pdf_on_a_phone(phone_page, live_server, candidate, artifacts_dir, tmp_path):
