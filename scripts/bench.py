@@ -75,7 +75,8 @@ class Scenario:
     results: dict = field(default_factory=dict)
 
 
-RUSHES = ("rush", "reg_rush")  # journeys measured from first to last, not a steady-state window
+RUSHES = ("rush", "reg_rush")
+NOTIFY_ORDERS, NOTIFY_ORDERS_QUICK = 1000, 300  # orders whose 支付宝 notifications are posted round-robin  # journeys measured from first to last, not a steady-state window
 
 
 def scenarios(quick, rush_users=None, rush_arrivals=RUSH_ARRIVAL_SECONDS):
@@ -103,6 +104,9 @@ def scenarios(quick, rush_users=None, rush_arrivals=RUSH_ARRIVAL_SECONDS):
         Scenario("reg_rush", f"registration rush: {rush_users:,} candidates", "RegistrationRushUser", "*",
                  rush_users, rush_spawn, 0, int(rush_users / rush_spawn) + 40,
                  settings_module="settings_registration"),
+        # 支付宝 resending its notifications (up to eight times each): one state change per order.
+        Scenario("notify", "支付宝 notifications, each delivered again and again", "NotifyUser", "notification",
+                 16, 16, w, d, settings_module="settings_notify"),
     ]
 
 
@@ -276,7 +280,7 @@ def django_setup(env):
     django.setup()
 
 
-def prepare_database(rush_count, data_dir):
+def prepare_database(rush_count, data_dir, notify_count=0):
     """Migrate, collect static, seed; returns the pools the locust users draw from."""
     import bench_support as bench
     from django.conf import settings
@@ -329,8 +333,17 @@ def prepare_database(rush_count, data_dir):
     center_keys = bench.signed_in_session_keys([users[pk] for pk in center_ids])
     submit_keys = bench.signed_in_session_keys([users[pk] for pk in submit_ids])
     log(f"made {len(center_keys) + len(submit_keys):,} signed-in sessions in {time.perf_counter() - started:.1f} s")
+    notify_data = {}
+    if notify_count:
+        import notify
+
+        started = time.perf_counter()
+        notify_data = notify.prepare(data_dir, submit_ids[-notify_count:], now=now)
+        log(f"opened {notify_count:,} orders with a 支付宝 payment and signed their notifications in "
+            f"{time.perf_counter() - started:.1f} s")
     connection.close()
     return {
+        **notify_data,
         "password": bench.BENCH_PASSWORD,
         "session_cookie": settings.SESSION_COOKIE_NAME,
         "csrf_cookie": settings.CSRF_COOKIE_NAME,
@@ -475,6 +488,7 @@ def pdf_pool(user_ids, limit=500):
 
 def application_checks():
     """Duplicates and totals straight from the database."""
+    import notify
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -509,8 +523,10 @@ def application_checks():
         order_duplicates = cursor.fetchone()[0]
         cursor.execute("SELECT count(*), count(*) FILTER (WHERE status = 'paid') FROM exams_courseregistration")
         registrations, registrations_paid = cursor.fetchone()
+        notified = notify.check(cursor)
     connection.close()
-    return {"duplicates": active_duplicates + any_duplicates, "applications": total, "distinct_numbers": numbers,
+    return {
+        **notified,"duplicates": active_duplicates + any_duplicates, "applications": total, "distinct_numbers": numbers,
             "argon2_rehashed": rehashed, "registration_duplicates": registration_duplicates + order_duplicates,
             "registrations": registrations, "registrations_paid": registrations_paid}
 
@@ -708,6 +724,16 @@ def verdicts(by_key, queries, checks, rush_users):
                            f"p99 {m('reg_rush').get('p99', float('nan')):.0f} ms",
                            j.get("ok") == users and j.get("wall", 1e9) <= 60 and reg.get("errors_total", 1) == 0
                            and checks.get("registration_duplicates", 1) == 0 and m("reg_rush").get("p99", 1e9) < 1000)
+    if "notify" in by_key:
+        note = m("notify")
+        res = by_key["notify"].results
+        out["notify"] = (f"≥ 100/s, 0 errors, every order paid once: {note.get('rps', 0):.0f}/s, "
+                         f"{res.get('errors_total', '?')} errors, {checks.get('notify_paid', '?')} of "
+                         f"{checks.get('notify_orders', '?')} orders paid, {checks.get('notify_confirmed_twice', '?')} "
+                         f"confirmed twice",
+                         note.get("rps", 0) >= 100 and res.get("errors_total", 1) == 0
+                         and checks.get("notify_paid") == checks.get("notify_orders")
+                         and checks.get("notify_confirmed_twice", 1) == 0)
     return out
 
 
@@ -807,6 +833,7 @@ def main():
         "PRIVATE_MEDIA_ROOT": str(work / "private"),
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
+        "BENCH_ALIPAY_DIR": str(work),  # settings_notify's keys (scripts/bench/notify.py)
     }
     wanted = {"baseline", *filter(None, args.only.split(","))} if args.only else None
     plan = [s for s in scenarios(args.quick, args.rush_users, args.rush_arrivals) if wanted is None or s.key in wanted]
@@ -818,7 +845,9 @@ def main():
         pg_admin(f'CREATE DATABASE "{db_name}"')
         log(f"database {db_name}; work files in {work}")
         django_setup(env)
-        data = prepare_database(max((by_key[k].users for k in RUSHES if k in by_key), default=0), work)
+        data = prepare_database(max((by_key[k].users for k in RUSHES if k in by_key), default=0), work,
+                                notify_count=(NOTIFY_ORDERS_QUICK if args.quick else NOTIFY_ORDERS)
+                                if "notify" in by_key else 0)
         data.update({"database_url": env["DATABASE_URL"], "redis_url": REDIS_BASE_URL, "key_prefix": redis_prefix})
         queries = count_queries()
         log("queries per request: " + ", ".join(f"{k} {v}" for k, v in queries.items()))

@@ -529,3 +529,15 @@ class RegistrationRushUser(RushUser):
                 return None
         with self.client.get(f"/orders/{number}/", name="order paid", catch_response=True) as order:
             return number if expect(order, 200, contains="已支付") else None
+
+
+class NotifyUser(PortalUser):
+    """支付宝's gateway: POST a signed notification, expect ``success``. The pool wraps, so each
+    notification is delivered again and again; only the first may change the order."""
+
+    @task
+    def notify(self):
+        body = claim("notify_bodies", wrap=True)
+        with self.client.post("/payments/alipay/notify/", data=body, headers=FORM, name="notification",
+                              catch_response=True) as response:
+            expect(response, 200, contains="success")
