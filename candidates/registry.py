@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 
 from zikao.idnumbers import parse_id_number
 from zikao.models import County
-from zikao.tabular import RowError, TableFileError, read_tables
+from zikao.tabular import RowError, TableFileError, column_positions, read_tables
 
 COLUMNS = {
     "id_number": ("身份证号", "身份证号码", "证件号码", "id_number"),
@@ -26,7 +26,6 @@ COLUMNS = {
     "ticket_number": ("准考证号", "ticket_number"),
     "county_code": ("报名区县代码", "区县代码", "county_code", "county"),
 }
-COLUMN_LABELS = {"id_number": "身份证号", "name": "姓名", "ticket_number": "准考证号", "county_code": "报名区县代码"}
 TICKET_RE = re.compile(r"^\d{12}$")
 MAX_NAME_LENGTH = 50
 
@@ -50,20 +49,7 @@ class ImportReport:
 
 def _column_map(header):
     """Header position of each column; raises RegistryFileError naming the missing ones."""
-    names = [(cell or "").strip().lower() for cell in header]
-    positions, missing = {}, []
-    for key, aliases in COLUMNS.items():
-        found = [i for i, name in enumerate(names) if name in {alias.lower() for alias in aliases}]
-        if not found:
-            missing.append(COLUMN_LABELS[key])
-        else:
-            positions[key] = found[0]
-    if missing:
-        raise RegistryFileError(
-            "文件缺少必需的列：" + "、".join(missing) + "。第一行应为列名：身份证号,姓名,准考证号,报名区县代码。",
-            code="missing_columns",
-        )
-    return positions
+    return column_positions(header, COLUMNS, required=list(COLUMNS))
 
 
 def parse(raw, *, counties=None):
@@ -97,7 +83,7 @@ def parse(raw, *, counties=None):
 
 
 def _row_problem(values, counties):
-    missing = [COLUMN_LABELS[key] for key, value in values.items() if not value]
+    missing = [COLUMNS[key][0] for key, value in values.items() if not value]
     if missing:
         return "缺少" + "、".join(missing) + "。"
     if "E+" in values["id_number"].upper():

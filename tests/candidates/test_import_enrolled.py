@@ -116,8 +116,8 @@ def test_dry_run_counts_without_writing(tmp_path):
     ("content", "sentence"),
     [
         (b"", "文件是空的"),
-        ("身份证号,姓名\n".encode(), "文件缺少必需的列：准考证号、报名区县代码"),
-        (b"name;id_number;ticket_number;county_code\n", "文件缺少必需的列"),
+        ("身份证号,姓名\n".encode(), "缺少必需的列：准考证号、报名区县代码。第一行应为列名：身份证号,姓名,准考证号,报名区县代码。"),
+        (b"name;id_number;ticket_number;county_code\n", "缺少必需的列"),
         ((HEADER + GOOD).encode("utf-16"), "CSV"),
         (b"\xef\xbb\xbf\xff\xfe\xfa", "不是有效的UTF-8"),
         (b"\x81\x30\xff\xff" * 4, "无法识别文件编码"),
