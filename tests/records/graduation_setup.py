@@ -5,6 +5,8 @@ import datetime
 from django.utils import timezone
 
 from exams.models import Course, CourseSubstitution, Institution, Major, PlanCourse
+from identity import samples
+from identity.intake import normalise
 from records.services import add_passed_course
 from tests.catalogue import sitting
 from tests.factories import BusinessWindowFactory, CandidateFactory
@@ -64,3 +66,29 @@ def open_window(**kwargs):
     defaults = {"kind": BusinessWindow.Kind.GRADUATION, "title": "2027年上半年毕业申请",
                 "opens_at": now - datetime.timedelta(days=1), "closes_at": now + datetime.timedelta(days=10)}
     return BusinessWindowFactory(**{**defaults, **kwargs})
+
+
+def scan_bytes():
+    """A white page standing for the stamped 思想品德鉴定表."""
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", (800, 1100), (250, 250, 250))
+    draw = ImageDraw.Draw(page)
+    draw.ellipse((520, 820, 720, 1020), outline=(200, 20, 20), width=8)  # the stamp
+    return samples.jpeg_bytes(page)
+
+
+def photo_bytes(background=samples.LIGHT_GREY):
+    return samples.jpeg_bytes(samples.headshot("astronaut", background=background))
+
+
+def normalised_files():
+    return normalise(photo_bytes()), normalise(scan_bytes())
+
+
+def pay(order):
+    from payments import services as payments
+    from payments.providers import get_provider
+
+    payment = payments.start_payment(order=order, provider=get_provider("demo"), actor=order.candidate.user)
+    payments.confirm_payment(payment=payment, actor=order.candidate.user, money_received=False)

@@ -1,0 +1,48 @@
+"""毕业申请's form: confirm the details, the graduation photo and the stamped 思想品德鉴定 scan.
+
+Both files go through identity.intake (size < 2 MB, JPEG/PNG by content, decompression bombs,
+re-encoding without metadata) before anything is stored.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from candidates.forms import PortalFormMixin
+from identity.intake import PhotoRejected, normalise_upload
+
+
+class ImageIntakeField(forms.FileField):
+    def __init__(self, *, label, short, **kwargs):
+        super().__init__(
+            label=label,
+            error_messages={
+                "required": f"请选择{short}。", "empty": "文件是空的（0 字节），请重新选择。",
+                "invalid": f"没有收到{short}文件，请重新选择。", "missing": f"没有收到{short}文件，请重新选择。",
+            },
+            widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
+            **kwargs,
+        )
+
+    def clean(self, data, initial=None):
+        uploaded = super().clean(data, initial)
+        if not uploaded:
+            return uploaded
+        try:
+            return normalise_upload(uploaded)
+        except PhotoRejected as rejection:
+            raise ValidationError(rejection.message, code=rejection.code) from None
+
+
+class GraduationApplicationForm(PortalFormMixin, forms.Form):
+    photo = ImageIntakeField(
+        label="毕业照片", short="毕业照片",
+        help_text="本人近期免冠正面彩色证件照，浅蓝色、白色或浅灰色背景，只有本人一人，JPG或PNG，小于2MB。",
+    )
+    conduct_scan = ImageIntakeField(
+        label="思想品德鉴定表", short="思想品德鉴定表扫描件",
+        help_text="由所在单位或街道（乡镇）填写并加盖公章的思想品德鉴定表，扫描或拍照，JPG或PNG，小于2MB。",
+    )
+    confirm = forms.BooleanField(
+        label="本人确认以上个人信息和合格课程无误，所填材料真实有效。",
+        error_messages={"required": "请确认个人信息和合格课程无误。"},
+    )
