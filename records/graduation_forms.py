@@ -46,3 +46,22 @@ class GraduationApplicationForm(PortalFormMixin, forms.Form):
         label="本人确认以上个人信息和合格课程无误，所填材料真实有效。",
         error_messages={"required": "请确认个人信息和合格课程无误。"},
     )
+
+
+class GraduationRemarkForm(forms.Form):
+    remark = forms.CharField(
+        label="不通过的原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="考生会在毕业申请页面和通知中看到该原因（200字以内）。",
+        error_messages={"required": "不通过时必须填写原因。", "max_length": "原因请控制在200字以内。"},
+    )
+
+
+class VerifyRegistrationForm(forms.Form):
+    number = forms.CharField(label="申请编号", max_length=12, help_text="登记表上的申请编号，例如 BY00000012。")
+    printed_at = forms.CharField(
+        label="打印时间", max_length=19, help_text="按登记表上的时间填写，例如 2027-05-01 09:30:15。"
+    )
+    code = forms.CharField(label="核验码", max_length=20, help_text="登记表上的核验码，例如 7F3A-9C21-B40E。")
+
+    def clean_number(self):
+        return self.cleaned_data["number"].strip().upper()
