@@ -47,6 +47,10 @@ class GraduationApplicationForm(PortalFormMixin, forms.Form):
         error_messages={"required": "请确认个人信息和合格课程无误。"},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].widget.attrs["class"] = "form-check-input"  # not the mixin's form-control
+
 
 class GraduationRemarkForm(forms.Form):
     remark = forms.CharField(

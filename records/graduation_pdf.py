@@ -40,7 +40,7 @@ h2 { font-size: 11pt; margin: 5mm 0 2mm; }
 .record td.name { text-align: left; }
 .opinions { width: 100%; border-collapse: collapse; margin-top: 5mm; }
 .opinions th, .opinions td { border: .6pt solid #333; padding: 2mm; height: 16mm; vertical-align: top; }
-.opinions th { width: 30mm; background: #e8eef6; }
+.opinions th { width: 38mm; background: #e8eef6; }
 .verification { margin-top: 6mm; border-top: .6pt dashed #777; padding-top: 3mm; font-size: 9pt; }
 .verification p { margin: 1mm 0; }
 .code { font-size: 12pt; letter-spacing: 1.5pt; color: #000; }
