@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from exams.models import Major
 from records import graduation, graduation_pdf, graduation_selectors
 from records.graduation_forms import GraduationRemarkForm, VerifyRegistrationForm
 from records.graduation_models import GraduationApplication
@@ -86,7 +87,7 @@ class GraduationApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
     fieldsets = [
         ("申请", {"fields": ["number", "window", "attempt", "state_text", "submitted_at", "paid_at"]}),
         ("考生", {"fields": ["candidate_name", "masked_id_number", "ticket_number", "county"]}),
-        ("毕业条件", {"fields": ["major", "plan_version", "credits", "conditions_now"]}),
+        ("毕业条件", {"fields": ["major", "plan_version_text", "credits", "conditions_now"]}),
         ("材料", {"fields": ["photo_preview", "photo_check_text", "scan_link"]}),
         ("审核", {"fields": [
             "county_decided_by", "county_decided_at", "province_decided_by", "province_decided_at",
@@ -95,7 +96,7 @@ class GraduationApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
     ]
     readonly_fields = [
         "number", "window", "attempt", "state_text", "submitted_at", "paid_at", "candidate_name", "masked_id_number",
-        "ticket_number", "county", "major", "plan_version", "credits", "conditions_now", "photo_preview",
+        "ticket_number", "county", "major", "plan_version_text", "credits", "conditions_now", "photo_preview",
         "photo_check_text", "scan_link", "county_decided_by", "county_decided_at", "province_decided_by",
         "province_decided_at", "graduation_date", "certificate_number", "history",
     ]
@@ -138,6 +139,10 @@ class GraduationApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
     def state_text(self, obj):
         return obj.state_text
 
+    @admin.display(description="计划版本")
+    def plan_version_text(self, obj):
+        return dict(Major.PlanVersion.choices).get(obj.plan_version, obj.plan_version)
+
     @admin.display(description="当前毕业条件")
     def conditions_now(self, obj):
         missing = graduation.check_conditions(obj.candidate).missing
@@ -151,8 +156,10 @@ class GraduationApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
     @admin.display(description="照片自动检查")
     def photo_check_text(self, obj):
         labels = {"passed": "通过", "failed": "不通过", "uncertain": "需人工确认"}
+        names = {"face_count": "人脸数量", "background": "背景", "sharpness": "清晰度", "face_engine": "人脸识别引擎"}
         lines = format_html_join("", "<li>{}：{}（{}）</li>", (
-            (check.get("name"), labels.get(check.get("outcome"), check.get("outcome")), check.get("detail", ""))
+            (names.get(check.get("name"), check.get("name")), labels.get(check.get("outcome"), check.get("outcome")),
+             check.get("detail", ""))
             for check in obj.photo_checks
         ))
         note = "自动检查未能完全确认，请人工核对照片。" if obj.photo_needs_review else "自动检查通过。"
