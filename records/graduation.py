@@ -3,14 +3,14 @@
     check_conditions          the rule 毕业合格条件查询 shows and the application enforces
     submit_graduation         candidate: 已提交，待缴费, with its order (photo checked first)
     (order_paid)              payments: 已缴费，待县区初审
-    (order_expired)           payments: 已失效 — 逾期未缴费
+    (order_expired/canceled)  payments: 已失效 — the order closed unpaid
     precheck_graduation       county office: 待县区初审 → 待省招考中心审核
     refuse_precheck           county office: 待县区初审 → 县区初审未通过 (reason)
     approve_graduation        province: 待省招考中心审核 → 已批准毕业 (date, certificate number)
     reject_graduation         province: 待省招考中心审核 → 省招考中心未批准 (reason)
 
 A rejected candidate may apply once more in the same window (``attempt`` 2, the database refuses a
-third). Lock order, everywhere: the candidate row, then the application, then the certificate counter.
+third); an application whose order closed unpaid counts as an attempt too. Lock order, everywhere: the candidate row, then the application, then the certificate counter.
 
 The photo checks run synchronously, before any lock is taken: the candidate must learn at once
 whether the photo is usable (one face on a light background, sharp), the three checks take well
@@ -38,7 +38,7 @@ from identity import checks as photo_checks
 from identity.storage import private_storage
 from payments import services as payments
 from payments.models import Order
-from payments.signals import order_expired, order_paid
+from payments.signals import order_canceled, order_expired, order_paid
 from records import selectors as records
 from records.graduation_models import MAX_ATTEMPTS, CertificateCounter, GraduationApplication
 from zikao.audit import AuditAction, record_event
@@ -151,16 +151,13 @@ def check_eligibility(*, candidate, now=None):
             f"您在本次毕业申请时间内已提交申请（{active.number}，{active.get_status_display()}），不能重复申请。",
             code="already_applied", application=active,
         ))
-    rejected = [a for a in earlier if a.is_rejected]
-    if len(rejected) >= MAX_ATTEMPTS:
-        return Eligibility(window, conditions, rejected[-1], refusal=GraduationError(
-            "您在本次毕业申请时间内已重新申请过一次且未获通过，请在下次毕业申请时间再申请。", code="no_attempts_left",
-            application=rejected[-1],
-        ))
-    if earlier and not rejected:
-        # Only an application that lapsed unpaid (VOID) is left: its order expired with the window.
-        return Eligibility(window, conditions, earlier[-1], refusal=GraduationError(
-            "您本次的毕业申请已因逾期未缴费失效，请在下次毕业申请时间再申请。", code="lapsed", application=earlier[-1],
+    if len(earlier) >= MAX_ATTEMPTS:
+        # The first application and one more after a rejection (or an order that lapsed).
+        last = earlier[-1]
+        why = "未获通过" if last.is_rejected else "已失效"
+        return Eligibility(window, conditions, last, refusal=GraduationError(
+            f"您在本次毕业申请时间内已申请过 {len(earlier)} 次，最近一次{why}，请在下次毕业申请时间再申请。",
+            code="no_attempts_left", application=last,
         ))
     if not conditions.met:
         return Eligibility(window, conditions, refusal=GraduationError(
@@ -302,7 +299,9 @@ def on_order_paid(sender, order, payment=None, **kwargs):
 
 
 @receiver(order_expired, dispatch_uid="graduation_expired")
+@receiver(order_canceled, dispatch_uid="graduation_canceled")
 def on_order_expired(sender, order, **kwargs):
+    """An order that closed unpaid (expired with the window, or canceled) voids the application."""
     if order.kind != Order.Kind.GRADUATION or order.purpose_type != PURPOSE_TYPE:
         return
     candidate, application = _lock(int(order.purpose_id))
@@ -316,7 +315,7 @@ def on_order_expired(sender, order, **kwargs):
     )
     send_candidate_message(
         candidate=candidate, title="毕业申请已失效",
-        body=f"您的毕业申请（{application.number}）在缴费截止时间前未缴费，申请已失效。", link=_link(),
+        body=f"您的毕业申请（{application.number}）的订单已关闭，未缴费，申请已失效。", link=_link(),
     )
 
 

@@ -95,6 +95,21 @@ def test_an_unpaid_application_lapses_with_the_window(candidate, window, quick_p
     assert candidate.messages.filter(title="毕业申请已失效").exists()
 
 
+def test_a_canceled_order_voids_the_application_and_leaves_one_more_attempt(candidate, window, quick_photo_checks):
+    from payments.services import cancel_order
+
+    application, order = submit(candidate)
+    cancel_order(order=order, actor_label="test")
+    application.refresh_from_db()
+    assert application.status == Status.VOID
+    second, _ = submit(candidate)
+    assert second.attempt == 2
+    cancel_order(order=graduation.live_order(second), actor_label="test")
+    with pytest.raises(graduation.GraduationError) as caught:
+        submit(candidate)
+    assert caught.value.code == "no_attempts_left" and "最近一次已失效" in caught.value.message
+
+
 def test_a_candidate_one_course_short_is_refused_with_the_course(window, quick_photo_checks):
     candidate = CandidateFactory(approved=True, major=make_plan())
     pass_courses(candidate, ["00101", "00201", "00501", "07999", "00409"])
