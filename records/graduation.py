@@ -119,9 +119,7 @@ def _window_refusal(now):
 
 
 def applications_in(candidate, window):
-    return list(
-        GraduationApplication.objects.filter(candidate=candidate, window=window).order_by("attempt")
-    )
+    return list(GraduationApplication.objects.filter(candidate=candidate, window=window).order_by("attempt"))
 
 
 @dataclass
@@ -147,22 +145,39 @@ def check_eligibility(*, candidate, now=None):
     earlier = applications_in(candidate, window)
     active = next((a for a in earlier if a.is_active), None)
     if active is not None:
-        return Eligibility(window, conditions, active, refusal=GraduationError(
-            f"您在本次毕业申请时间内已提交申请（{active.number}，{active.get_status_display()}），不能重复申请。",
-            code="already_applied", application=active,
-        ))
+        return Eligibility(
+            window,
+            conditions,
+            active,
+            refusal=GraduationError(
+                f"您在本次毕业申请时间内已提交申请（{active.number}，{active.get_status_display()}），不能重复申请。",
+                code="already_applied",
+                application=active,
+            ),
+        )
     if len(earlier) >= MAX_ATTEMPTS:
         # The first application and one more after a rejection (or an order that lapsed).
         last = earlier[-1]
         why = "未获通过" if last.is_rejected else "已失效"
-        return Eligibility(window, conditions, last, refusal=GraduationError(
-            f"您在本次毕业申请时间内已申请过 {len(earlier)} 次，最近一次{why}，请在下次毕业申请时间再申请。",
-            code="no_attempts_left", application=last,
-        ))
+        return Eligibility(
+            window,
+            conditions,
+            last,
+            refusal=GraduationError(
+                f"您在本次毕业申请时间内已申请过 {len(earlier)} 次，最近一次{why}，请在下次毕业申请时间再申请。",
+                code="no_attempts_left",
+                application=last,
+            ),
+        )
     if not conditions.met:
-        return Eligibility(window, conditions, refusal=GraduationError(
-            "您尚不符合毕业条件：" + "；".join(conditions.missing) + "。", code="not_eligible",
-        ))
+        return Eligibility(
+            window,
+            conditions,
+            refusal=GraduationError(
+                "您尚不符合毕业条件：" + "；".join(conditions.missing) + "。",
+                code="not_eligible",
+            ),
+        )
     return Eligibility(window, conditions, attempt=len(earlier) + 1)
 
 
@@ -172,7 +187,9 @@ def check_eligibility(*, candidate, now=None):
 def check_photo(photo):
     """Run the identity pipeline's headshot checks (one face, light plain background, sharp) on a
     normalised photo; returns ``(checks, needs_review)`` or raises ``photo_rejected``."""
-    subject = photo_checks.Photo("headshot", photo_checks.load_rgb(photo.content, photo_checks.WORKING_SIDE["headshot"]))
+    subject = photo_checks.Photo(
+        "headshot", photo_checks.load_rgb(photo.content, photo_checks.WORKING_SIDE["headshot"])
+    )
     engine = photo_checks.get_engine()
     results = []
     if engine is None:
@@ -213,8 +230,9 @@ def submit_graduation(*, candidate, photo, scan, now=None):
         for item in (photo, scan)
     ]
     try:
-        return _submit_locked(candidate=candidate, names=names, photo=photo, checks=checks,
-                              needs_review=needs_review, now=now)
+        return _submit_locked(
+            candidate=candidate, names=names, photo=photo, checks=checks, needs_review=needs_review, now=now
+        )
     except BaseException:
         for name in names:  # nothing kept of a refused submission
             private_storage().delete(name)
@@ -226,36 +244,61 @@ def _submit_locked(*, candidate, names, photo, checks, needs_review, now):
     try:
         with transaction.atomic():
             # Serialises this candidate's submissions (double clicks, two tabs).
-            candidate = Candidate.objects.select_for_update(of=("self",)).select_related("user").get(pk=candidate.pk)
+            candidate = (
+                Candidate.objects.select_for_update(of=("self",)).select_related("user").get(pk=candidate.pk)
+            )
             eligibility = check_eligibility(candidate=candidate, now=now)
             if not eligibility.allowed:
                 raise eligibility.refusal
             progress = eligibility.conditions.progress
             application = GraduationApplication.objects.create(
-                candidate=candidate, window=eligibility.window, attempt=eligibility.attempt, major=progress.major,
-                plan_version=progress.major.plan_version, credits=progress.credits, photo=names[0],
-                photo_sha256=photo.sha256, photo_checks=checks, photo_needs_review=needs_review,
-                conduct_scan=names[1], fee_fen=fee, submitted_at=now,
+                candidate=candidate,
+                window=eligibility.window,
+                attempt=eligibility.attempt,
+                major=progress.major,
+                plan_version=progress.major.plan_version,
+                credits=progress.credits,
+                photo=names[0],
+                photo_sha256=photo.sha256,
+                photo_checks=checks,
+                photo_needs_review=needs_review,
+                conduct_scan=names[1],
+                fee_fen=fee,
+                submitted_at=now,
             )
             record_event(
-                actor=candidate.user, action=AuditAction.GRADUATION_SUBMIT, obj=application,
+                actor=candidate.user,
+                action=AuditAction.GRADUATION_SUBMIT,
+                obj=application,
                 to_state=application.status,
-                data={"attempt": application.attempt, "major": progress.major.code, "credits": progress.credits,
-                      "photo_needs_review": needs_review},
+                data={
+                    "attempt": application.attempt,
+                    "major": progress.major.code,
+                    "credits": progress.credits,
+                    "photo_needs_review": needs_review,
+                },
             )
             order = payments.create_order(
-                candidate=candidate, kind=Order.Kind.GRADUATION, title=f"{eligibility.window.title} 毕业申请费",
-                purpose=application, lines=[("毕业申请费", fee)], expires_at=eligibility.window.closes_at, now=now,
+                candidate=candidate,
+                kind=Order.Kind.GRADUATION,
+                title=f"{eligibility.window.title} 毕业申请费",
+                purpose=application,
+                lines=[("毕业申请费", fee)],
+                expires_at=eligibility.window.closes_at,
+                now=now,
             )
             send_candidate_message(
-                candidate=candidate, title="毕业申请已提交，请缴费",
+                candidate=candidate,
+                title="毕业申请已提交，请缴费",
                 body=f"您的毕业申请（{application.number}）已提交，请在{_local(eligibility.window.closes_at)}前"
-                     f"缴纳毕业申请费 {fee / 100:.2f} 元，逾期申请失效。",
+                f"缴纳毕业申请费 {fee / 100:.2f} 元，逾期申请失效。",
                 link=_link(),
             )
     except IntegrityError:
         # Two submits at once past the candidate lock: the database kept one application.
-        raise GraduationError("您在本次毕业申请时间内已提交申请，不能重复申请。", code="already_applied") from None
+        raise GraduationError(
+            "您在本次毕业申请时间内已提交申请，不能重复申请。", code="already_applied"
+        ) from None
     return application, order
 
 
@@ -269,9 +312,11 @@ def live_order(application):
 def _lock(pk):
     candidate_id = GraduationApplication.objects.values_list("candidate_id", flat=True).get(pk=pk)
     candidate = Candidate.objects.select_for_update(of=("self",)).get(pk=candidate_id)
-    application = GraduationApplication.objects.select_for_update(of=("self",)).select_related(
-        "window", "major", "candidate__county__city"
-    ).get(pk=pk)
+    application = (
+        GraduationApplication.objects.select_for_update(of=("self",))
+        .select_related("window", "major", "candidate__county__city")
+        .get(pk=pk)
+    )
     return candidate, application
 
 
@@ -289,12 +334,19 @@ def on_order_paid(sender, order, payment=None, **kwargs):
         fields.append("status")
     application.save(update_fields=fields)
     record_event(
-        actor=None, actor_label="system:payments", action=AuditAction.GRADUATION_PAID, obj=application,
-        from_state=Status.AWAITING_PAYMENT, to_state=application.status, data={"order": order.number},
+        actor=None,
+        actor_label="system:payments",
+        action=AuditAction.GRADUATION_PAID,
+        obj=application,
+        from_state=Status.AWAITING_PAYMENT,
+        to_state=application.status,
+        data={"order": order.number},
     )
     send_candidate_message(
-        candidate=candidate, title="毕业申请费已缴纳",
-        body=f"您的毕业申请（{application.number}）已缴费，请打印毕业生登记表，等待县区招考办初审。", link=_link(),
+        candidate=candidate,
+        title="毕业申请费已缴纳",
+        body=f"您的毕业申请（{application.number}）已缴费，请打印毕业生登记表，等待县区招考办初审。",
+        link=_link(),
     )
 
 
@@ -310,12 +362,19 @@ def on_order_expired(sender, order, **kwargs):
     application.status = Status.VOID
     application.save(update_fields=["status"])
     record_event(
-        actor=None, actor_label="system:expiry", action=AuditAction.GRADUATION_VOID, obj=application,
-        from_state=Status.AWAITING_PAYMENT, to_state=Status.VOID, data={"order": order.number},
+        actor=None,
+        actor_label="system:expiry",
+        action=AuditAction.GRADUATION_VOID,
+        obj=application,
+        from_state=Status.AWAITING_PAYMENT,
+        to_state=Status.VOID,
+        data={"order": order.number},
     )
     send_candidate_message(
-        candidate=candidate, title="毕业申请已失效",
-        body=f"您的毕业申请（{application.number}）的订单已关闭，未缴费，申请已失效。", link=_link(),
+        candidate=candidate,
+        title="毕业申请已失效",
+        body=f"您的毕业申请（{application.number}）的订单已关闭，未缴费，申请已失效。",
+        link=_link(),
     )
 
 
@@ -328,7 +387,8 @@ def may_precheck(user, application):
         return True
     scope = officer_scope(user)
     return (
-        scope is not None and scope.level == OfficerScope.Level.COUNTY
+        scope is not None
+        and scope.level == OfficerScope.Level.COUNTY
         and scope.county_id == application.candidate.county_id
     )
 
@@ -369,14 +429,29 @@ def _lock_for_decision(pk, expected, *, allowed, officer):
 def _clean_remark(remark):
     remark = (remark or "").strip()
     if not remark:
-        raise GraduationError("不通过时必须填写原因，考生会在毕业申请页面看到该原因。", code="remark_required")
+        raise GraduationError(
+            "不通过时必须填写原因，考生会在毕业申请页面看到该原因。", code="remark_required"
+        )
     if len(remark) > 200:
         raise GraduationError("原因请控制在200字以内。", code="remark_too_long")
     return remark
 
 
-def _decide(application, *, candidate, officer, step, to_state, now, action, title, body, remark="",
-            extra_fields=(), data=None):
+def _decide(
+    application,
+    *,
+    candidate,
+    officer,
+    step,
+    to_state,
+    now,
+    action,
+    title,
+    body,
+    remark="",
+    extra_fields=(),
+    data=None,
+):
     from_state = application.status
     application.status = to_state
     setattr(application, f"{step}_decided_at", now)
@@ -386,8 +461,15 @@ def _decide(application, *, candidate, officer, step, to_state, now, action, tit
         application.remark = remark
         fields.append("remark")
     application.save(update_fields=fields)
-    record_event(actor=officer, action=action, obj=application, from_state=from_state, to_state=to_state,
-                 reason=remark, data=data)
+    record_event(
+        actor=officer,
+        action=action,
+        obj=application,
+        from_state=from_state,
+        to_state=to_state,
+        reason=remark,
+        data=data,
+    )
     send_candidate_message(candidate=candidate, title=title, body=body, link=_link())
     return application
 
@@ -404,9 +486,15 @@ def precheck_graduation(*, officer, application, now=None):
             application.pk, Status.PENDING_COUNTY, allowed=may_precheck, officer=officer
         )
         return _decide(
-            application, candidate=candidate, officer=officer, step="county", to_state=Status.PENDING_PROVINCE,
-            now=now or timezone.now(), action=AuditAction.GRADUATION_PRECHECK,
-            title="毕业申请：县区初审通过", body=f"您的毕业申请（{application.number}）已通过县区初审，等待省招考中心审核。",
+            application,
+            candidate=candidate,
+            officer=officer,
+            step="county",
+            to_state=Status.PENDING_PROVINCE,
+            now=now or timezone.now(),
+            action=AuditAction.GRADUATION_PRECHECK,
+            title="毕业申请：县区初审通过",
+            body=f"您的毕业申请（{application.number}）已通过县区初审，等待省招考中心审核。",
         )
 
 
@@ -417,8 +505,14 @@ def refuse_precheck(*, officer, application, remark, now=None):
             application.pk, Status.PENDING_COUNTY, allowed=may_precheck, officer=officer
         )
         return _decide(
-            application, candidate=candidate, officer=officer, step="county", to_state=Status.REJECTED_BY_COUNTY,
-            now=now or timezone.now(), action=AuditAction.GRADUATION_REFUSE_PRECHECK, remark=remark,
+            application,
+            candidate=candidate,
+            officer=officer,
+            step="county",
+            to_state=Status.REJECTED_BY_COUNTY,
+            now=now or timezone.now(),
+            action=AuditAction.GRADUATION_REFUSE_PRECHECK,
+            remark=remark,
             title="毕业申请：县区初审未通过",
             body=f"您的毕业申请（{application.number}）未通过县区初审。原因：{remark}。{_resubmit_hint(application)}",
         )
@@ -441,7 +535,9 @@ def _next_certificate_number(graduation_date):
     period = certificate_period(graduation_date)
     counter = CertificateCounter.objects.filter(period=period)
     if not counter.update(last=F("last") + 1):
-        CertificateCounter.objects.bulk_create([CertificateCounter(period=period, last=0)], ignore_conflicts=True)
+        CertificateCounter.objects.bulk_create(
+            [CertificateCounter(period=period, last=0)], ignore_conflicts=True
+        )
         counter.update(last=F("last") + 1)
     last = counter.values_list("last", flat=True).get()
     return f"{PROVINCE_CODE}{period}{last:06d}"
@@ -457,13 +553,21 @@ def approve_graduation(*, officer, application, now=None):
         application.graduation_date = graduation_date_for(now)
         application.certificate_number = _next_certificate_number(application.graduation_date)
         return _decide(
-            application, candidate=candidate, officer=officer, step="province", to_state=Status.APPROVED, now=now,
-            action=AuditAction.GRADUATION_APPROVE, extra_fields=["graduation_date", "certificate_number"],
-            data={"graduation_date": application.graduation_date.isoformat(),
-                  "certificate_number": application.certificate_number},
+            application,
+            candidate=candidate,
+            officer=officer,
+            step="province",
+            to_state=Status.APPROVED,
+            now=now,
+            action=AuditAction.GRADUATION_APPROVE,
+            extra_fields=["graduation_date", "certificate_number"],
+            data={
+                "graduation_date": application.graduation_date.isoformat(),
+                "certificate_number": application.certificate_number,
+            },
             title="毕业申请已批准",
             body=f"恭喜！您的毕业申请（{application.number}）已批准。毕业时间 {application.graduation_date:%Y年%m月%d日}，"
-                 f"毕业证书编号 {application.certificate_number}。",
+            f"毕业证书编号 {application.certificate_number}。",
         )
 
 
@@ -474,8 +578,14 @@ def reject_graduation(*, officer, application, remark, now=None):
             application.pk, Status.PENDING_PROVINCE, allowed=may_decide_province, officer=officer
         )
         return _decide(
-            application, candidate=candidate, officer=officer, step="province",
-            to_state=Status.REJECTED_BY_PROVINCE, now=now or timezone.now(), action=AuditAction.GRADUATION_REJECT,
-            remark=remark, title="毕业申请未获批准",
+            application,
+            candidate=candidate,
+            officer=officer,
+            step="province",
+            to_state=Status.REJECTED_BY_PROVINCE,
+            now=now or timezone.now(),
+            action=AuditAction.GRADUATION_REJECT,
+            remark=remark,
+            title="毕业申请未获批准",
             body=f"您的毕业申请（{application.number}）未获省招考中心批准。原因：{remark}。{_resubmit_hint(application)}",
         )

@@ -37,7 +37,9 @@ GRADUATION_QUEUE = Queue(
     city="candidate__county__city",
     overdue_days=7,
     refusal_presets=(
-        "毕业照片不符合要求，请上传浅色背景的近期免冠正面照片", "思想品德鉴定表未加盖公章", "思想品德鉴定表不清晰",
+        "毕业照片不符合要求，请上传浅色背景的近期免冠正面照片",
+        "思想品德鉴定表未加盖公章",
+        "思想品德鉴定表不清晰",
         "个人信息与档案不符，请到报名区县招考办核实",
     ),
     export_columns=(
@@ -89,16 +91,46 @@ class GraduationApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
         ("考生", {"fields": ["candidate_name", "masked_id_number", "ticket_number", "county"]}),
         ("毕业条件", {"fields": ["major", "plan_version_text", "credits", "conditions_now"]}),
         ("材料", {"fields": ["photo_preview", "photo_check_text", "scan_link"]}),
-        ("审核", {"fields": [
-            "county_decided_by", "county_decided_at", "province_decided_by", "province_decided_at",
-            "graduation_date", "certificate_number", "history",
-        ]}),
+        (
+            "审核",
+            {
+                "fields": [
+                    "county_decided_by",
+                    "county_decided_at",
+                    "province_decided_by",
+                    "province_decided_at",
+                    "graduation_date",
+                    "certificate_number",
+                    "history",
+                ]
+            },
+        ),
     ]
     readonly_fields = [
-        "number", "window", "attempt", "state_text", "submitted_at", "paid_at", "candidate_name", "masked_id_number",
-        "ticket_number", "county", "major", "plan_version_text", "credits", "conditions_now", "photo_preview",
-        "photo_check_text", "scan_link", "county_decided_by", "county_decided_at", "province_decided_by",
-        "province_decided_at", "graduation_date", "certificate_number", "history",
+        "number",
+        "window",
+        "attempt",
+        "state_text",
+        "submitted_at",
+        "paid_at",
+        "candidate_name",
+        "masked_id_number",
+        "ticket_number",
+        "county",
+        "major",
+        "plan_version_text",
+        "credits",
+        "conditions_now",
+        "photo_preview",
+        "photo_check_text",
+        "scan_link",
+        "county_decided_by",
+        "county_decided_at",
+        "province_decided_by",
+        "province_decided_at",
+        "graduation_date",
+        "certificate_number",
+        "history",
     ]
 
     def get_queryset(self, request):
@@ -156,30 +188,54 @@ class GraduationApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
     @admin.display(description="照片自动检查")
     def photo_check_text(self, obj):
         labels = {"passed": "通过", "failed": "不通过", "uncertain": "需人工确认"}
-        names = {"face_count": "人脸数量", "background": "背景", "sharpness": "清晰度", "face_engine": "人脸识别引擎"}
-        lines = format_html_join("", "<li>{}：{}（{}）</li>", (
-            (names.get(check.get("name"), check.get("name")), labels.get(check.get("outcome"), check.get("outcome")),
-             check.get("detail", ""))
-            for check in obj.photo_checks
-        ))
+        names = {
+            "face_count": "人脸数量",
+            "background": "背景",
+            "sharpness": "清晰度",
+            "face_engine": "人脸识别引擎",
+        }
+        lines = format_html_join(
+            "",
+            "<li>{}：{}（{}）</li>",
+            (
+                (
+                    names.get(check.get("name"), check.get("name")),
+                    labels.get(check.get("outcome"), check.get("outcome")),
+                    check.get("detail", ""),
+                )
+                for check in obj.photo_checks
+            ),
+        )
         note = "自动检查未能完全确认，请人工核对照片。" if obj.photo_needs_review else "自动检查通过。"
         return format_html("<p>{}</p><ul>{}</ul>", note, lines)
 
     @admin.display(description="思想品德鉴定表")
     def scan_link(self, obj):
-        return format_html('<a href="{}">查看扫描件</a>', reverse("admin:graduation_file", args=[obj.pk, "scan"]))
+        return format_html(
+            '<a href="{}">查看扫描件</a>', reverse("admin:graduation_file", args=[obj.pk, "scan"])
+        )
 
     @admin.display(description="审核记录")
     def history(self, obj):
         labels = dict(Status.choices)
-        rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
-            (_local(e.created_at), e.actor_label, e.action_label,
-             f"{labels.get(e.from_state, '—')} → {labels.get(e.to_state, '—')}", e.reason or "")
-            for e in events_of(obj)
-        ))
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    _local(e.created_at),
+                    e.actor_label,
+                    e.action_label,
+                    f"{labels.get(e.from_state, '—')} → {labels.get(e.to_state, '—')}",
+                    e.reason or "",
+                )
+                for e in events_of(obj)
+            ),
+        )
         return format_html(
             "<table><thead><tr><th>时间</th><th>操作人</th><th>操作</th><th>状态</th><th>原因</th></tr></thead>"
-            "<tbody>{}</tbody></table>", rows,
+            "<tbody>{}</tbody></table>",
+            rows,
         )
 
     # ------------------------------------------------------------------ urls
@@ -188,7 +244,11 @@ class GraduationApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("<int:pk>/precheck/", wrap(self.precheck_view), name="graduation_precheck"),
-            path("<int:pk>/refuse-precheck/", wrap(self.refuse_precheck_view), name="graduation_refuse_precheck"),
+            path(
+                "<int:pk>/refuse-precheck/",
+                wrap(self.refuse_precheck_view),
+                name="graduation_refuse_precheck",
+            ),
             path("<int:pk>/approve/", wrap(self.approve_view), name="graduation_approve"),
             path("<int:pk>/reject/", wrap(self.reject_view), name="graduation_reject"),
             path("<int:pk>/file/<str:which>/", wrap(self.file_view), name="graduation_file"),
@@ -199,12 +259,19 @@ class GraduationApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
         decisions = []
         for name in graduation.allowed_decisions(officer=request.user, application=obj):
             label, url_name, refuse = DECISION_BUTTONS[name]
-            decisions.append(Decision(
-                label, reverse(f"admin:{url_name}", args=[obj.pk]), form=GraduationRemarkForm() if refuse else None,
-                refuse=refuse, presets=self.queue.refusal_presets if refuse else (), preset_field="remark",
-                note="批准后系统按批准日期确定毕业时间（上半年 06-30，下半年 12-30）并生成毕业证书编号。"
-                if name == "approve" else "",
-            ))
+            decisions.append(
+                Decision(
+                    label,
+                    reverse(f"admin:{url_name}", args=[obj.pk]),
+                    form=GraduationRemarkForm() if refuse else None,
+                    refuse=refuse,
+                    presets=self.queue.refusal_presets if refuse else (),
+                    preset_field="remark",
+                    note="批准后系统按批准日期确定毕业时间（上半年 06-30，下半年 12-30）并生成毕业证书编号。"
+                    if name == "approve"
+                    else "",
+                )
+            )
         return decisions
 
     def _application(self, request, pk, permission):
@@ -214,7 +281,14 @@ class GraduationApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
 
     def _confirm(self, request, application, *, title, button, form=None, danger=False, note=""):
         context = admin_page_context(
-            self, request, title=title, application=application, form=form, button=button, danger=danger, note=note,
+            self,
+            request,
+            title=title,
+            application=application,
+            form=form,
+            button=button,
+            danger=danger,
+            note=note,
             change_url=reverse("admin:records_graduationapplication_change", args=[application.pk]),
         )
         return TemplateResponse(request, "records/graduation_admin_decision.html", context)
@@ -223,45 +297,75 @@ class GraduationApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
         application = self._application(request, pk, permission)
         if request.method == "POST":
             return self.workbench_finish(
-                request, application, lambda: service(officer=request.user, application=application),
+                request,
+                application,
+                lambda: service(officer=request.user, application=application),
                 success.format(number=application.number),
             )
-        return self._confirm(request, application, title=f"{title}：{application.number}", button=button, note=note)
+        return self._confirm(
+            request, application, title=f"{title}：{application.number}", button=button, note=note
+        )
 
     def _refuse(self, request, pk, *, permission, service, verb):
         application = self._application(request, pk, permission)
         form = GraduationRemarkForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             return self.workbench_finish(
-                request, application,
-                lambda: service(officer=request.user, application=application, remark=form.cleaned_data["remark"]),
+                request,
+                application,
+                lambda: service(
+                    officer=request.user, application=application, remark=form.cleaned_data["remark"]
+                ),
                 f"已{verb} {application.number}，考生将看到填写的原因。",
             )
         return self._confirm(
-            request, application, title=f"{verb}：{application.number}", button=f"确认{verb}", form=form, danger=True,
+            request,
+            application,
+            title=f"{verb}：{application.number}",
+            button=f"确认{verb}",
+            form=form,
+            danger=True,
         )
 
     def precheck_view(self, request, pk):
         return self._plain(
-            request, pk, permission="records.precheck_graduation", service=graduation.precheck_graduation,
-            title="初审通过", button="确认初审通过", success="已初审通过 {number}，等待省招考中心审核。",
+            request,
+            pk,
+            permission="records.precheck_graduation",
+            service=graduation.precheck_graduation,
+            title="初审通过",
+            button="确认初审通过",
+            success="已初审通过 {number}，等待省招考中心审核。",
         )
 
     def refuse_precheck_view(self, request, pk):
         return self._refuse(
-            request, pk, permission="records.precheck_graduation", service=graduation.refuse_precheck, verb="初审不通过",
+            request,
+            pk,
+            permission="records.precheck_graduation",
+            service=graduation.refuse_precheck,
+            verb="初审不通过",
         )
 
     def approve_view(self, request, pk):
         return self._plain(
-            request, pk, permission="records.decide_graduation", service=graduation.approve_graduation,
-            title="批准毕业", button="确认批准毕业", success="已批准 {number} 毕业，毕业证书编号已生成。",
+            request,
+            pk,
+            permission="records.decide_graduation",
+            service=graduation.approve_graduation,
+            title="批准毕业",
+            button="确认批准毕业",
+            success="已批准 {number} 毕业，毕业证书编号已生成。",
             note="批准后系统按批准日期确定毕业时间（上半年 06-30，下半年 12-30）并生成毕业证书编号。",
         )
 
     def reject_view(self, request, pk):
         return self._refuse(
-            request, pk, permission="records.decide_graduation", service=graduation.reject_graduation, verb="不批准",
+            request,
+            pk,
+            permission="records.decide_graduation",
+            service=graduation.reject_graduation,
+            verb="不批准",
         )
 
     def file_view(self, request, pk, which):
@@ -290,14 +394,23 @@ class GraduationApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
             if application is None:
                 result = {"ok": False, "text": "未找到该申请编号，或该申请不在您的管辖范围内。"}
             else:
-                genuine = graduation_pdf.check_printout(application, printed_at=data["printed_at"], code=data["code"])
-                record_event(
-                    actor=request.user, action=AuditAction.GRADUATION_VERIFY, obj=application,
-                    to_state="genuine" if genuine else "mismatch", data={"printed_at": data["printed_at"]},
+                genuine = graduation_pdf.check_printout(
+                    application, printed_at=data["printed_at"], code=data["code"]
                 )
-                result = {"ok": genuine, "text": (
-                    f"核验通过：该登记表由本平台出具。当前状态：{application.state_text}。" if genuine
-                    else "核验码与申请编号、打印时间不符：该登记表不是本平台出具的，或内容已被改动。"
-                )}
+                record_event(
+                    actor=request.user,
+                    action=AuditAction.GRADUATION_VERIFY,
+                    obj=application,
+                    to_state="genuine" if genuine else "mismatch",
+                    data={"printed_at": data["printed_at"]},
+                )
+                result = {
+                    "ok": genuine,
+                    "text": (
+                        f"核验通过：该登记表由本平台出具。当前状态：{application.state_text}。"
+                        if genuine
+                        else "核验码与申请编号、打印时间不符：该登记表不是本平台出具的，或内容已被改动。"
+                    ),
+                }
         context = admin_page_context(self, request, title="毕业生登记表核验", form=form, result=result)
         return TemplateResponse(request, "records/graduation_admin_verify.html", context)

@@ -23,15 +23,21 @@ def seed(now=None):
         return []  # no catalogue
     if not BusinessWindow.objects.filter(kind=BusinessWindow.Kind.GRADUATION, closes_at__gt=now).exists():
         BusinessWindow.objects.create(
-            kind=BusinessWindow.Kind.GRADUATION, title="2027年上半年毕业申请",
-            opens_at=now - datetime.timedelta(days=1), closes_at=now + datetime.timedelta(days=20),
+            kind=BusinessWindow.Kind.GRADUATION,
+            title="2027年上半年毕业申请",
+            opens_at=now - datetime.timedelta(days=1),
+            closes_at=now + datetime.timedelta(days=20),
         )
     candidate = _candidate("demo-graduation", "140105", 35, "吴昊", "M", "enrolled", READY_TICKET, "530302")
     courses = {course.code: course for course in Course.objects.all()}
     sittings = {sitting.code: sitting for sitting in ExamSitting.objects.all()}
     for code, score, sitting, source in [*ALMOST, (LAST_COURSE, 74, "202610", "exam")]:
         add_passed_course(
-            candidate=candidate, course=courses[code], source=source, score=score, sitting=sittings.get(sitting),
+            candidate=candidate,
+            course=courses[code],
+            source=source,
+            score=score,
+            sitting=sittings.get(sitting),
             actor_label=ACTOR,
         )
     return [("考生：大数据与会计专科，已符合毕业条件，可申请毕业（吴昊）", READY_TICKET, CANDIDATE_PASSWORD)]

@@ -16,8 +16,10 @@ class ImageIntakeField(forms.FileField):
         super().__init__(
             label=label,
             error_messages={
-                "required": f"请选择{short}。", "empty": "文件是空的（0 字节），请重新选择。",
-                "invalid": f"没有收到{short}文件，请重新选择。", "missing": f"没有收到{short}文件，请重新选择。",
+                "required": f"请选择{short}。",
+                "empty": "文件是空的（0 字节），请重新选择。",
+                "invalid": f"没有收到{short}文件，请重新选择。",
+                "missing": f"没有收到{short}文件，请重新选择。",
             },
             widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png"}),
             **kwargs,
@@ -35,11 +37,13 @@ class ImageIntakeField(forms.FileField):
 
 class GraduationApplicationForm(PortalFormMixin, forms.Form):
     photo = ImageIntakeField(
-        label="毕业照片", short="毕业照片",
+        label="毕业照片",
+        short="毕业照片",
         help_text="本人近期免冠正面彩色证件照，浅蓝色、白色或浅灰色背景，只有本人一人，JPG或PNG，小于2MB。",
     )
     conduct_scan = ImageIntakeField(
-        label="思想品德鉴定表", short="思想品德鉴定表扫描件",
+        label="思想品德鉴定表",
+        short="思想品德鉴定表扫描件",
         help_text="由所在单位或街道（乡镇）填写并加盖公章的思想品德鉴定表，扫描或拍照，JPG或PNG，小于2MB。",
     )
     confirm = forms.BooleanField(
@@ -54,14 +58,18 @@ class GraduationApplicationForm(PortalFormMixin, forms.Form):
 
 class GraduationRemarkForm(forms.Form):
     remark = forms.CharField(
-        label="不通过的原因", max_length=200, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        label="不通过的原因",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text="考生会在毕业申请页面和通知中看到该原因（200字以内）。",
         error_messages={"required": "不通过时必须填写原因。", "max_length": "原因请控制在200字以内。"},
     )
 
 
 class VerifyRegistrationForm(forms.Form):
-    number = forms.CharField(label="申请编号", max_length=12, help_text="登记表上的申请编号，例如 BY00000012。")
+    number = forms.CharField(
+        label="申请编号", max_length=12, help_text="登记表上的申请编号，例如 BY00000012。"
+    )
     printed_at = forms.CharField(
         label="打印时间", max_length=19, help_text="按登记表上的时间填写，例如 2027-05-01 09:30:15。"
     )

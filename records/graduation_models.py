@@ -24,7 +24,9 @@ class GraduationStatus(models.TextChoices):
 
 # One of these blocks another application of the candidate in the same window.
 ACTIVE_GRADUATION_STATUSES = [
-    GraduationStatus.AWAITING_PAYMENT, GraduationStatus.PENDING_COUNTY, GraduationStatus.PENDING_PROVINCE,
+    GraduationStatus.AWAITING_PAYMENT,
+    GraduationStatus.PENDING_COUNTY,
+    GraduationStatus.PENDING_PROVINCE,
     GraduationStatus.APPROVED,
 ]
 REJECTED_GRADUATION_STATUSES = [GraduationStatus.REJECTED_BY_COUNTY, GraduationStatus.REJECTED_BY_PROVINCE]
@@ -38,11 +40,18 @@ class GraduationApplication(models.Model):
     REJECTED_STATUSES = tuple(REJECTED_GRADUATION_STATUSES)
 
     candidate = models.ForeignKey(
-        "candidates.Candidate", on_delete=models.PROTECT, related_name="graduation_applications", verbose_name="考生"
+        "candidates.Candidate",
+        on_delete=models.PROTECT,
+        related_name="graduation_applications",
+        verbose_name="考生",
     )
-    window = models.ForeignKey(BusinessWindow, on_delete=models.PROTECT, related_name="+", verbose_name="毕业申请时段")
+    window = models.ForeignKey(
+        BusinessWindow, on_delete=models.PROTECT, related_name="+", verbose_name="毕业申请时段"
+    )
     attempt = models.PositiveSmallIntegerField("本时段第几次申请", default=1)
-    major = models.ForeignKey("exams.Major", on_delete=models.PROTECT, related_name="+", verbose_name="毕业专业")
+    major = models.ForeignKey(
+        "exams.Major", on_delete=models.PROTECT, related_name="+", verbose_name="毕业专业"
+    )
     plan_version = models.CharField("计划版本", max_length=3)
     credits = models.PositiveSmallIntegerField("申请时已获学分")
     photo = models.FileField("毕业照片", storage=private_storage, max_length=200)
@@ -52,7 +61,10 @@ class GraduationApplication(models.Model):
     conduct_scan = models.FileField("思想品德鉴定表", storage=private_storage, max_length=200)
     fee_fen = models.PositiveIntegerField("申请费（分）")
     status = models.CharField(
-        "状态", max_length=24, choices=GraduationStatus.choices, default=GraduationStatus.AWAITING_PAYMENT,
+        "状态",
+        max_length=24,
+        choices=GraduationStatus.choices,
+        default=GraduationStatus.AWAITING_PAYMENT,
         db_index=True,
     )
     remark = models.CharField("未通过原因", max_length=200, blank=True)
@@ -60,12 +72,20 @@ class GraduationApplication(models.Model):
     paid_at = models.DateTimeField("缴费时间", null=True, blank=True)
     county_decided_at = models.DateTimeField("县区初审时间", null=True, blank=True)
     county_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="县区初审人",
     )
     province_decided_at = models.DateTimeField("省级审核时间", null=True, blank=True)
     province_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="省级审核人",
     )
     graduation_date = models.DateField("毕业时间", null=True, blank=True)
@@ -80,11 +100,14 @@ class GraduationApplication(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["candidate", "window"], condition=Q(status__in=ACTIVE_GRADUATION_STATUSES),
+                fields=["candidate", "window"],
+                condition=Q(status__in=ACTIVE_GRADUATION_STATUSES),
                 name="one_active_graduation_per_window",
             ),
             # The first application and one resubmission after a rejection, never a third.
-            models.UniqueConstraint(fields=["candidate", "window", "attempt"], name="graduation_attempt_once"),
+            models.UniqueConstraint(
+                fields=["candidate", "window", "attempt"], name="graduation_attempt_once"
+            ),
             models.CheckConstraint(
                 condition=Q(attempt__gte=1, attempt__lte=MAX_ATTEMPTS), name="graduation_resubmit_once"
             ),

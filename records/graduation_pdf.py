@@ -50,8 +50,13 @@ h2 { font-size: 11pt; margin: 5mm 0 2mm; }
 def form_code(application, printed_at):
     candidate = application.candidate
     return pdf.verification_code(
-        PURPOSE, application.number, candidate.ticket_number or "", candidate.name, application.major.code,
-        application.credits, printed_at,
+        PURPOSE,
+        application.number,
+        candidate.ticket_number or "",
+        candidate.name,
+        application.major.code,
+        application.credits,
+        printed_at,
     )
 
 
@@ -73,19 +78,24 @@ def render_registration_form(application, *, now=None):
     candidate = application.candidate
     printed = pdf.format_print_time(now or timezone.now())
     progress = graduation.check_conditions(candidate, selectors.passed_courses(candidate)).progress
-    return pdf.render_pdf("records/graduation_form_pdf.html", {
-        "title": TITLE,
-        "application": application,
-        "candidate": candidate,
-        "photo": _photo_data_uri(application),
-        "rows": [row for row in progress.rows if row.done] if progress else [],
-        "progress": progress,
-        "printed_at": printed,
-        "code": form_code(application, printed),
-    }, css=PDF_CSS)
+    return pdf.render_pdf(
+        "records/graduation_form_pdf.html",
+        {
+            "title": TITLE,
+            "application": application,
+            "candidate": candidate,
+            "photo": _photo_data_uri(application),
+            "rows": [row for row in progress.rows if row.done] if progress else [],
+            "progress": progress,
+            "printed_at": printed,
+            "code": form_code(application, printed),
+        },
+        css=PDF_CSS,
+    )
 
 
 def content_disposition(application):
     return pdf.content_disposition(
-        ascii_name=f"graduation-{application.number}.pdf", utf8_name=f"毕业生登记表-{application.number}.pdf",
+        ascii_name=f"graduation-{application.number}.pdf",
+        utf8_name=f"毕业生登记表-{application.number}.pdf",
     )

@@ -22,7 +22,8 @@ def _pk(number):
 
 def candidate_applications(candidate):
     return list(
-        GraduationApplication.objects.filter(candidate=candidate).select_related("window", "major")
+        GraduationApplication.objects.filter(candidate=candidate)
+        .select_related("window", "major")
         .order_by("-submitted_at", "-id")
     )
 
@@ -31,7 +32,8 @@ def get_candidate_application(*, candidate, number):
     """The candidate's own application ``number``, or 404 (also for other candidates' numbers)."""
     application = (
         GraduationApplication.objects.filter(candidate=candidate, pk=_pk(number))
-        .select_related("window", "major__institution").first()
+        .select_related("window", "major__institution")
+        .first()
     )
     if application is None:
         raise Http404("没有这份毕业申请。")
@@ -42,7 +44,9 @@ def get_candidate_application(*, candidate, number):
 def officer_scope_q(user):
     """Province: all. City: its counties'. County: its own candidates'. Institutions: none."""
     return by_scope(
-        user, everything=Q(), nothing=NOTHING,
+        user,
+        everything=Q(),
+        nothing=NOTHING,
         city=lambda scope: Q(candidate__county__city_id=scope.city_id),
         county=lambda scope: Q(candidate__county_id=scope.county_id),
     )
@@ -66,6 +70,9 @@ def awaiting_decision_q(user):
     if user.is_superuser:
         return Q(status__in=[Status.PENDING_COUNTY, Status.PENDING_PROVINCE])
     return by_scope(
-        user, everything=Q(status=Status.PENDING_PROVINCE), nothing=NOTHING, city=lambda scope: NOTHING,
+        user,
+        everything=Q(status=Status.PENDING_PROVINCE),
+        nothing=NOTHING,
+        city=lambda scope: NOTHING,
         county=lambda scope: Q(status=Status.PENDING_COUNTY, candidate__county_id=scope.county_id),
     )

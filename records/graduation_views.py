@@ -19,12 +19,16 @@ from zikao.views_helpers import domain_error_message
 @own_record_required
 def conditions(request):
     candidate = request.candidate
-    return render(request, "records/graduation_conditions.html", {
-        "candidate": candidate,
-        "conditions": graduation.check_conditions(candidate),
-        "window": current_window(graduation.KIND),
-        "applications": graduation_selectors.candidate_applications(candidate),
-    })
+    return render(
+        request,
+        "records/graduation_conditions.html",
+        {
+            "candidate": candidate,
+            "conditions": graduation.check_conditions(candidate),
+            "window": current_window(graduation.KIND),
+            "applications": graduation_selectors.candidate_applications(candidate),
+        },
+    )
 
 
 @csrf_exempt
@@ -44,8 +48,11 @@ def _apply(request):
     applications = graduation_selectors.candidate_applications(candidate)
     current = eligibility.existing or (applications[0] if applications else None)
     context = {
-        "candidate": candidate, "eligibility": eligibility, "window": eligibility.window,
-        "applications": applications, "current": current,
+        "candidate": candidate,
+        "eligibility": eligibility,
+        "window": eligibility.window,
+        "applications": applications,
+        "current": current,
         "order": graduation.live_order(current) if current is not None else None,
         "progress": eligibility.conditions.progress,
         "fee_yuan": f"{(current.fee_fen if current else settings.GRADUATION_FEE_FEN) / 100:.2f}",
@@ -59,7 +66,9 @@ def _apply(request):
     if request.method == "POST" and form.is_valid():
         try:
             _application, order = graduation.submit_graduation(
-                candidate=candidate, photo=form.cleaned_data["photo"], scan=form.cleaned_data["conduct_scan"],
+                candidate=candidate,
+                photo=form.cleaned_data["photo"],
+                scan=form.cleaned_data["conduct_scan"],
             )
         except graduation.GraduationError as error:
             form.add_error("photo" if error.code == "photo_rejected" else None, error.message)
@@ -77,7 +86,9 @@ def registration_form_pdf(request, number):
     if not application.paid:
         messages.error(request, "缴纳毕业申请费后才能打印毕业生登记表。")
         return redirect("graduation_apply")
-    response = HttpResponse(graduation_pdf.render_registration_form(application), content_type="application/pdf")
+    response = HttpResponse(
+        graduation_pdf.render_registration_form(application), content_type="application/pdf"
+    )
     response["Content-Disposition"] = graduation_pdf.content_disposition(application)
     return response
 

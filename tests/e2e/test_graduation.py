@@ -25,7 +25,9 @@ def _runtime(private_storage):
     return private_storage
 
 
-def test_one_course_from_graduating_to_a_certificate(browser, phone_page, live_server, artifacts_dir, tmp_path):
+def test_one_course_from_graduating_to_a_certificate(
+    browser, phone_page, live_server, artifacts_dir, tmp_path
+):
     open_window()
     candidate = CandidateFactory(approved=True, major=make_plan(), name="孙悦", county=county("140105"))
     pass_courses(candidate, ["00101", "00201", "00409", "00501", "07999"])  # 00102 必考乙 still missing
@@ -48,8 +50,14 @@ def test_one_course_from_graduating_to_a_certificate(browser, phone_page, live_s
 
     # 2. The sitting's result enters the ledger. (Written with add_passed_course here; the lead
     # switches this step to score publication once that branch is merged.)
-    add_passed_course(candidate=candidate, course=Course.objects.get(code="00102"), source="exam", score=68,
-                      sitting=sitting("202704"), actor_label="test")
+    add_passed_course(
+        candidate=candidate,
+        course=Course.objects.get(code="00102"),
+        source="exam",
+        score=68,
+        sitting=sitting("202704"),
+        actor_label="test",
+    )
     page.reload()
     expect(page.get_by_role("status")).to_contain_text("您已符合毕业条件")
     assert fits_the_phone(page)
@@ -93,16 +101,38 @@ def test_one_course_from_graduating_to_a_certificate(browser, phone_page, live_s
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     pdf_path = artifacts_dir / "graduation-form.pdf"
     pdf_path.write_bytes(response.body())
-    text = subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     application = GraduationApplication.objects.get(candidate=candidate)
-    for expected in ["山西省高等教育自学考试毕业生登记表", application.number, "孙悦", candidate.ticket_number,
-                     "00102", "必考乙", "由 00409 顶替", "已获学分 21，最低毕业学分 21", "核验码"]:
+    for expected in [
+        "山西省高等教育自学考试毕业生登记表",
+        application.number,
+        "孙悦",
+        candidate.ticket_number,
+        "00102",
+        "必考乙",
+        "由 00409 顶替",
+        "已获学分 21，最低毕业学分 21",
+        "核验码",
+    ]:
         assert expected in text, expected
-    images = subprocess.run(["pdfimages", "-list", str(pdf_path)], capture_output=True, text=True, check=True).stdout
+    images = subprocess.run(
+        ["pdfimages", "-list", str(pdf_path)], capture_output=True, text=True, check=True
+    ).stdout
     assert len(images.splitlines()) == 3  # header, rule, the photo
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf_path),
-                    str(artifacts_dir / "graduation-form-pdf")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-singlefile",
+            str(pdf_path),
+            str(artifacts_dir / "graduation-form-pdf"),
+        ],
+        check=True,
+    )
 
     # 6. The county office pre-checks, the province approves.
     change = f"{live_server.url}/admin/records/graduationapplication/{application.pk}"

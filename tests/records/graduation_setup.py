@@ -31,17 +31,32 @@ REQUIRED = ["00101", "00102", "00201", "00401", "00501", "07999"]
 def make_plan(*, min_credits=MIN_CREDITS, code="080901"):
     institution, _ = Institution.objects.get_or_create(code="10112", defaults={"name": "太原理工大学"})
     major, _ = Major.objects.update_or_create(
-        code=code, defaults={"name": "测试专业", "level": Major.Level.JUNIOR_COLLEGE, "institution": institution,
-                             "min_credits": min_credits},
+        code=code,
+        defaults={
+            "name": "测试专业",
+            "level": Major.Level.JUNIOR_COLLEGE,
+            "institution": institution,
+            "min_credits": min_credits,
+        },
     )
     for sort, (course_code, name, credits, category, group, counts) in enumerate(PLAN):
         mode = Course.ExamMode.PRACTICAL if category == "practical" else Course.ExamMode.WRITTEN
         course, _ = Course.objects.get_or_create(code=course_code, defaults={"name": name, "exam_mode": mode})
-        PlanCourse.objects.get_or_create(major=major, course=course, defaults={
-            "credits": credits, "category": category, "elective_group": group, "counts_credit": counts, "sort": sort,
-        })
+        PlanCourse.objects.get_or_create(
+            major=major,
+            course=course,
+            defaults={
+                "credits": credits,
+                "category": category,
+                "elective_group": group,
+                "counts_credit": counts,
+                "sort": sort,
+            },
+        )
     old, _ = Course.objects.get_or_create(code=OLD_COURSE, defaults={"name": "旧课程"})
-    CourseSubstitution.objects.get_or_create(old_course=old, new_course=Course.objects.get(code="00401"), major=major)
+    CourseSubstitution.objects.get_or_create(
+        old_course=old, new_course=Course.objects.get(code="00401"), major=major
+    )
     return major
 
 
@@ -49,8 +64,12 @@ def pass_courses(candidate, codes, *, source="exam"):
     april = sitting("202604")
     for code in codes:
         add_passed_course(
-            candidate=candidate, course=Course.objects.get(code=code), source=source,
-            score=70 if source == "exam" else None, sitting=april if source == "exam" else None, actor_label="test",
+            candidate=candidate,
+            course=Course.objects.get(code=code),
+            source=source,
+            score=70 if source == "exam" else None,
+            sitting=april if source == "exam" else None,
+            actor_label="test",
         )
 
 
@@ -63,8 +82,12 @@ def graduate_ready(*, min_credits=MIN_CREDITS, **kwargs):
 
 def open_window(**kwargs):
     now = timezone.now()
-    defaults = {"kind": BusinessWindow.Kind.GRADUATION, "title": "2027年上半年毕业申请",
-                "opens_at": now - datetime.timedelta(days=1), "closes_at": now + datetime.timedelta(days=10)}
+    defaults = {
+        "kind": BusinessWindow.Kind.GRADUATION,
+        "title": "2027年上半年毕业申请",
+        "opens_at": now - datetime.timedelta(days=1),
+        "closes_at": now + datetime.timedelta(days=10),
+    }
     return BusinessWindowFactory(**{**defaults, **kwargs})
 
 

@@ -37,7 +37,9 @@ def test_twenty_concurrent_submits_make_one_application(private_storage):
     candidate = graduate_ready()
     photo, scan = normalised_files()
 
-    results = run_together(20, lambda i: graduation.submit_graduation(candidate=candidate, photo=photo, scan=scan))
+    results = run_together(
+        20, lambda i: graduation.submit_graduation(candidate=candidate, photo=photo, scan=scan)
+    )
 
     created = [r for r in results if isinstance(r, tuple)]
     refused = [r for r in results if isinstance(r, graduation.GraduationError)]
@@ -58,7 +60,9 @@ def test_two_officers_deciding_at_once_make_one_decision():
     def decide(index):
         if index == 0:
             return graduation.precheck_graduation(officer=first, application=application)
-        return graduation.refuse_precheck(officer=second, application=application, remark="思想品德鉴定表未盖章")
+        return graduation.refuse_precheck(
+            officer=second, application=application, remark="思想品德鉴定表未盖章"
+        )
 
     results = run_together(2, decide)
 
@@ -81,9 +85,9 @@ def test_concurrent_approvals_get_distinct_certificate_numbers():
         applications.append(application)
 
     # Each approval twice at once, too: one of each pair is already_decided.
-    results = run_together(16, lambda i: graduation.approve_graduation(
-        officer=province, application=applications[i % 8]
-    ))
+    results = run_together(
+        16, lambda i: graduation.approve_graduation(officer=province, application=applications[i % 8])
+    )
 
     outcomes = Counter(type(r).__name__ for r in results)
     assert outcomes == {"GraduationApplication": 8, "GraduationError": 8}, results

@@ -15,8 +15,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def seeded(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
     zikao_demo.seed()
     candidates_demo.seed()
     exams_demo.seed()
@@ -30,7 +35,8 @@ def test_one_candidate_is_one_course_short_and_another_may_apply(seeded, client)
     almost = Candidate.objects.get(ticket_number="021324100033")
     conditions = graduation.check_conditions(almost)
     assert conditions.missing == [
-        "必考课程 00157 管理会计（一） 尚未合格", "学分还差 6 分（已获 66 分，最低毕业学分 72 分）",
+        "必考课程 00157 管理会计（一） 尚未合格",
+        "学分还差 6 分（已获 66 分，最低毕业学分 72 分）",
     ]
     ready = Candidate.objects.get(ticket_number=READY_TICKET)
     eligibility = graduation.check_eligibility(candidate=ready)

@@ -23,8 +23,11 @@ def test_an_empty_record_lists_every_required_course_the_group_and_the_credits(c
     conditions = check_conditions(candidate)
     assert not conditions.met
     assert conditions.missing == [
-        "必考课程 00101 必考甲 尚未合格", "必考课程 00102 必考乙 尚未合格", "必考课程 00401 新课程 尚未合格",
-        "实践性环节 00501 专业实践 尚未合格", "实践性环节 07999 毕业考核 尚未合格",
+        "必考课程 00101 必考甲 尚未合格",
+        "必考课程 00102 必考乙 尚未合格",
+        "必考课程 00401 新课程 尚未合格",
+        "实践性环节 00501 专业实践 尚未合格",
+        "实践性环节 07999 毕业考核 尚未合格",
         "选考课程组“任选一门”须合格 1 门，现有 0 门（可选：00201 选考甲、00202 选考乙）",
         f"学分还差 {MIN_CREDITS} 分（已获 0 分，最低毕业学分 {MIN_CREDITS} 分）",
     ]
@@ -81,7 +84,9 @@ def test_a_zero_credit_graduation_assessment_is_still_required(candidate):
 def test_credits_short_although_every_required_course_is_passed():
     candidate = graduate_ready(min_credits=MIN_CREDITS + 2)
     conditions = check_conditions(candidate)
-    assert conditions.missing == [f"学分还差 2 分（已获 {MIN_CREDITS} 分，最低毕业学分 {MIN_CREDITS + 2} 分）"]
+    assert conditions.missing == [
+        f"学分还差 2 分（已获 {MIN_CREDITS} 分，最低毕业学分 {MIN_CREDITS + 2} 分）"
+    ]
     # The second course of the group adds nothing; the free elective does.
     pass_courses(candidate, ["00202"])
     assert not check_conditions(candidate).met
@@ -112,5 +117,9 @@ def test_a_group_asking_for_two_courses_needs_two(candidate):
 def test_the_record_itself_must_allow_graduation():
     candidate = CandidateFactory(major=None)
     conditions = check_conditions(candidate)
-    assert conditions.missing == ["身份验证尚未通过", "尚未取得准考证号", "尚未选择报考专业，请先在个人中心选择报考专业"]
+    assert conditions.missing == [
+        "身份验证尚未通过",
+        "尚未取得准考证号",
+        "尚未选择报考专业，请先在个人中心选择报考专业",
+    ]
     assert conditions.progress is None and not conditions.met

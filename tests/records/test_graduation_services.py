@@ -95,7 +95,9 @@ def test_an_unpaid_application_lapses_with_the_window(candidate, window, quick_p
     assert candidate.messages.filter(title="毕业申请已失效").exists()
 
 
-def test_a_canceled_order_voids_the_application_and_leaves_one_more_attempt(candidate, window, quick_photo_checks):
+def test_a_canceled_order_voids_the_application_and_leaves_one_more_attempt(
+    candidate, window, quick_photo_checks
+):
     from payments.services import cancel_order
 
     application, order = submit(candidate)
@@ -139,8 +141,16 @@ def test_the_database_keeps_one_active_application_per_window(candidate, window,
     application, _ = submit(candidate)
     with pytest.raises(IntegrityError), transaction.atomic():
         GraduationApplication.objects.create(
-            candidate=candidate, window=window, attempt=2, major=application.major, plan_version="new", credits=21,
-            photo="x.jpg", photo_sha256="0", conduct_scan="y.jpg", fee_fen=4000,
+            candidate=candidate,
+            window=window,
+            attempt=2,
+            major=application.major,
+            plan_version="new",
+            credits=21,
+            photo="x.jpg",
+            photo_sha256="0",
+            conduct_scan="y.jpg",
+            fee_fen=4000,
         )
 
 
@@ -172,7 +182,10 @@ def paid(candidate, window, quick_photo_checks):
 
 
 def test_county_then_province_approve_with_date_and_certificate(paid, county_officer, province_officer):
-    assert graduation.allowed_decisions(officer=county_officer, application=paid) == ["precheck", "refuse_precheck"]
+    assert graduation.allowed_decisions(officer=county_officer, application=paid) == [
+        "precheck",
+        "refuse_precheck",
+    ]
     assert graduation.allowed_decisions(officer=province_officer, application=paid) == []
     graduation.precheck_graduation(officer=county_officer, application=paid)
     paid.refresh_from_db()
@@ -189,12 +202,15 @@ def test_county_then_province_approve_with_date_and_certificate(paid, county_off
     assert [e.action for e in events_of(paid)][-2:] == ["graduation_precheck", "graduation_approve"]
 
 
-@pytest.mark.parametrize(("day", "expected"), [
-    (datetime.datetime(2027, 1, 1, 0, 5), datetime.date(2027, 6, 30)),
-    (datetime.datetime(2027, 6, 30, 23, 59), datetime.date(2027, 6, 30)),
-    (datetime.datetime(2027, 7, 1, 0, 0), datetime.date(2027, 12, 30)),
-    (datetime.datetime(2027, 12, 31, 23, 0), datetime.date(2027, 12, 30)),
-])
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (datetime.datetime(2027, 1, 1, 0, 5), datetime.date(2027, 6, 30)),
+        (datetime.datetime(2027, 6, 30, 23, 59), datetime.date(2027, 6, 30)),
+        (datetime.datetime(2027, 7, 1, 0, 0), datetime.date(2027, 12, 30)),
+        (datetime.datetime(2027, 12, 31, 23, 0), datetime.date(2027, 12, 30)),
+    ],
+)
 def test_the_graduation_date_is_that_of_the_half_year_of_approval(day, expected):
     assert graduation.graduation_date_for(day.replace(tzinfo=SHANGHAI)) == expected
 
@@ -226,11 +242,16 @@ def test_a_refusal_needs_a_reason_and_a_decision_is_taken_once(paid, county_offi
     assert caught.value.code in {"already_decided", "out_of_scope"}
 
 
-def test_a_rejected_candidate_may_resubmit_once_in_the_window(paid, county_officer, province_officer, candidate):
+def test_a_rejected_candidate_may_resubmit_once_in_the_window(
+    paid, county_officer, province_officer, candidate
+):
     graduation.refuse_precheck(officer=county_officer, application=paid, remark="思想品德鉴定表未盖章")
     paid.refresh_from_db()
     assert paid.state_text == "县区初审未通过：思想品德鉴定表未盖章"
-    assert "可在本次毕业申请时间内修改后重新申请一次" in candidate.messages.get(title="毕业申请：县区初审未通过").body
+    assert (
+        "可在本次毕业申请时间内修改后重新申请一次"
+        in candidate.messages.get(title="毕业申请：县区初审未通过").body
+    )
     second, order = submit(candidate)
     assert second.attempt == 2
     pay(order)

@@ -97,9 +97,14 @@ def test_apply_through_the_page_leads_to_the_order(client, candidate, window):
     client.force_login(candidate.user)
     page = client.get("/records/graduation/apply/").content.decode()
     assert "提交申请并缴费" in page and candidate.masked_id_number in page and candidate.id_number not in page
-    response = client.post("/records/graduation/apply/", {
-        "photo": upload("me.jpg", photo_bytes()), "conduct_scan": upload("scan.jpg", scan_bytes()), "confirm": "on",
-    })
+    response = client.post(
+        "/records/graduation/apply/",
+        {
+            "photo": upload("me.jpg", photo_bytes()),
+            "conduct_scan": upload("scan.jpg", scan_bytes()),
+            "confirm": "on",
+        },
+    )
     application = GraduationApplication.objects.get(candidate=candidate)
     order = graduation.live_order(application)
     assert response.status_code == 302 and response["Location"] == f"/orders/{order.number}/"
@@ -109,15 +114,24 @@ def test_apply_through_the_page_leads_to_the_order(client, candidate, window):
 
 def test_bad_files_are_refused_on_the_form_and_nothing_is_stored(client, candidate, window, private_storage):
     client.force_login(candidate.user)
-    response = client.post("/records/graduation/apply/", {
-        "photo": upload("me.jpg", b"%PDF-1.4 not a photo"), "conduct_scan": upload("scan.jpg", scan_bytes()),
-        "confirm": "on",
-    })
+    response = client.post(
+        "/records/graduation/apply/",
+        {
+            "photo": upload("me.jpg", b"%PDF-1.4 not a photo"),
+            "conduct_scan": upload("scan.jpg", scan_bytes()),
+            "confirm": "on",
+        },
+    )
     assert response.status_code == 200
     assert "不是照片" in response.content.decode()
-    response = client.post("/records/graduation/apply/", {
-        "photo": upload("me.jpg", scan_bytes()), "conduct_scan": upload("scan.jpg", scan_bytes()), "confirm": "on",
-    })
+    response = client.post(
+        "/records/graduation/apply/",
+        {
+            "photo": upload("me.jpg", scan_bytes()),
+            "conduct_scan": upload("scan.jpg", scan_bytes()),
+            "confirm": "on",
+        },
+    )
     assert "毕业照片中未检测到人脸" in response.content.decode()
     assert not GraduationApplication.objects.exists() and not list(private_storage.rglob("*.jpg"))
 
@@ -141,18 +155,33 @@ def test_registration_form_pdf_text_fonts_and_photo(client, candidate, window, t
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     path = tmp_path / "form.pdf"
     path.write_bytes(response.content)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     for expected in [
-        "山西省高等教育自学考试毕业生登记表", application.number, candidate.name, candidate.masked_id_number,
-        candidate.ticket_number, "080901 测试专业", "00101", "必考甲", "00401", "由 00409 顶替", "07999",
-        "已获学分 21，最低毕业学分 21", "已缴费，待县区初审", "核验码",
+        "山西省高等教育自学考试毕业生登记表",
+        application.number,
+        candidate.name,
+        candidate.masked_id_number,
+        candidate.ticket_number,
+        "080901 测试专业",
+        "00101",
+        "必考甲",
+        "00401",
+        "由 00409 顶替",
+        "07999",
+        "已获学分 21，最低毕业学分 21",
+        "已缴费，待县区初审",
+        "核验码",
     ]:
         assert expected in text, expected
     assert candidate.id_number not in text
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     cjk = [line for line in fonts.splitlines() if "WenQuanYi" in line or "Noto" in line]
     assert cjk and all(" yes " in line for line in cjk)  # embedded
-    images = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True).stdout
+    images = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
+    ).stdout
     rows = [line.split() for line in images.splitlines()[2:]]
     assert len(rows) == 1 and rows[0][2] == "image" and int(rows[0][3]) >= 300  # the photo, full resolution
     pages = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
@@ -166,9 +195,14 @@ def test_the_printout_code_verifies_in_admin(client, candidate, window):
     assert not graduation_pdf.check_printout(application, printed_at="2027-05-01 09:30:16", code=code)
     officer = OfficerFactory(scope__level="county", scope__county=candidate.county)
     client.force_login(officer)
-    page = client.post("/admin/records/graduationapplication/verify/", {
-        "number": application.number, "printed_at": "2027-05-01 09:30:15", "code": code,
-    }).content.decode()
+    page = client.post(
+        "/admin/records/graduationapplication/verify/",
+        {
+            "number": application.number,
+            "printed_at": "2027-05-01 09:30:15",
+            "code": code,
+        },
+    ).content.decode()
     assert "核验通过" in page
 
 
