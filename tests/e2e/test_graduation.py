@@ -164,3 +164,42 @@ def test_one_course_from_graduating_to_a_certificate(
     assert_accessible(page)
     page.goto(f"{live_server.url}/center/")
     expect(page.get_by_text("毕业申请已批准")).to_be_visible()
+
+
+def test_the_demo_shows_the_missing_course_and_an_application_possible(
+    phone_page, live_server, artifacts_dir
+):
+    from candidates import demo as candidates_demo
+    from candidates.demo import CANDIDATE_PASSWORD
+    from exams import demo as exams_demo
+    from records import demo as records_demo
+    from records import graduation_demo
+    from tests.e2e.helpers import solve_captcha
+    from zikao import demo as zikao_demo
+
+    for module in (zikao_demo, candidates_demo, exams_demo, records_demo, graduation_demo):
+        module.seed()
+    page = phone_page
+
+    def sign_in_demo(ticket):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("身份证号或准考证号").fill(ticket)
+        page.get_by_label("登录密码").fill(CANDIDATE_PASSWORD)
+        solve_captcha(page, "main form")
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(f"{live_server.url}/center/")
+
+    sign_in_demo("021324100033")  # 孙悦
+    page.get_by_role("link", name="毕业合格条件查询").click()
+    verdict = page.get_by_role("status")
+    expect(verdict).to_contain_text("必考课程 00157 管理会计（一） 尚未合格")
+    expect(verdict.get_by_role("listitem")).to_have_count(2)  # the course, and the 6 credits it carries
+    screenshot(page, artifacts_dir, "graduation-demo-sunyue-360")
+    page.context.clear_cookies()
+
+    sign_in_demo(graduation_demo.READY_TICKET)  # 吴昊
+    page.get_by_role("link", name="毕业申请").first.click()
+    page.wait_for_url(f"{live_server.url}/records/graduation/apply/")
+    expect(page.get_by_role("button", name="提交申请并缴费")).to_be_visible()
+    assert fits_the_phone(page)
+    screenshot(page, artifacts_dir, "graduation-demo-wuhao-apply-360")
