@@ -233,6 +233,18 @@ def test_another_candidates_pdf_and_photo_are_404(client, candidate, window):
 # --------------------------------------------------------------------------- admin scope
 
 
+def institution_staff():
+    from candidates.models import OfficerScope
+    from exams.models import Institution
+    from tests.factories import UserFactory
+
+    user = UserFactory(is_staff=True)
+    OfficerScope.objects.create(
+        user=user, level="institution", institution=Institution.objects.get_or_create(code="10108")[0]
+    )
+    return user
+
+
 def test_officers_see_only_their_scope_and_files_404_outside_it(client, candidate, window):
     application = applied(candidate)
     change = f"/admin/records/graduationapplication/{application.pk}/change/"
@@ -247,6 +259,10 @@ def test_officers_see_only_their_scope_and_files_404_outside_it(client, candidat
         assert (application.number in listing) is visible, officer
         assert client.get(change).status_code == (200 if visible else 302), officer
         assert client.get(photo).status_code == (200 if visible else 404), officer
+    for officer, visible in [(OfficerFactory(scope__level="province"), True), (institution_staff(), False)]:
+        client.force_login(officer)
+        listing = client.get("/admin/records/graduationapplication/?wb=all")
+        assert (application.number in listing.content.decode()) is visible, officer
     client.force_login(other_county)
     response = client.post(f"/admin/records/graduationapplication/{application.pk}/precheck/")
     assert response.status_code == 404
