@@ -333,6 +333,7 @@ QUERY_CENTRE = [
     ("当次免考审核结果查询", "pending_page", "exemption-results", ""),
     ("订单查询", "order_list", None, ""),
     ("通知公告", "notice_list", None, ""),
+    ("毕业合格条件查询", "graduation_conditions", None, ""),
 ]
 
 

@@ -77,3 +77,6 @@ class PassedCourseAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request), "opts": self.model._meta, "title": "成绩单核验",
             "form": form, "result": result,
         })
+
+
+from records import graduation_admin  # noqa: E402, F401 — 毕业申请

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class RecordsConfig(AppConfig):
     name = "records"
     verbose_name = "考籍与合格成绩"
+
+    def ready(self):
+        # Connect 毕业申请's receivers of payments.signals (order paid / expired).
+        from records import graduation  # noqa: F401

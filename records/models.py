@@ -69,3 +69,6 @@ class PassedCourse(models.Model):
         if self.score is None:
             return self.get_source_display()
         return format(self.score.normalize(), "f")
+
+
+from records.graduation_models import CertificateCounter, GraduationApplication  # noqa: E402, F401 — 毕业申请

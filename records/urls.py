@@ -1,8 +1,12 @@
 from django.urls import path
 
-from records import views
+from records import graduation_views, views
 
 urlpatterns = [
     path("passed/", views.passed, name="passed_courses"),
     path("passed/pdf/", views.passed_pdf, name="passed_courses_pdf"),
+    path("graduation/", graduation_views.conditions, name="graduation_conditions"),
+    path("graduation/apply/", graduation_views.apply, name="graduation_apply"),
+    path("graduation/<str:number>/pdf/", graduation_views.registration_form_pdf, name="graduation_pdf"),
+    path("graduation/<str:number>/photo/", graduation_views.photo, name="graduation_photo"),
 ]

@@ -78,6 +78,15 @@ class AuditAction(models.TextChoices):
     CASE_CLAIM_RELEASED = "case_claim_released", "放弃认领"
     QUEUE_EXPORT = "queue_export", "导出待办列表"
     IDENTITY_IN_PERSON_WITHOUT_PHOTOS = "identity_in_person_without_photos", "现场核验（未上传照片）"
+    # 毕业申请 (records/graduation.py): candidates apply and pay, county pre-checks, province decides
+    GRADUATION_SUBMIT = "graduation_submit", "提交毕业申请"
+    GRADUATION_PAID = "graduation_paid", "毕业申请已缴费"
+    GRADUATION_VOID = "graduation_void", "毕业申请失效（逾期未缴费）"
+    GRADUATION_PRECHECK = "graduation_precheck", "毕业申请县区初审通过"
+    GRADUATION_REFUSE_PRECHECK = "graduation_refuse_precheck", "毕业申请县区初审不通过"
+    GRADUATION_APPROVE = "graduation_approve", "批准毕业"
+    GRADUATION_REJECT = "graduation_reject", "不批准毕业"
+    GRADUATION_VERIFY = "graduation_verify", "核验毕业生登记表"
 
 
 def action_label(action):

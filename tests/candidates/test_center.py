@@ -115,7 +115,7 @@ def test_query_centre_has_the_eight_entries_leading_to_real_pages(client, signed
     section = page.split('id="query-heading"')[1].split("</section>")[0]
     links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', section)
     assert [label for _, label in links] == ["合格成绩查询", "当次成绩查询", "报考简章", "专业计划查询", "准考证打印",
-                                             "当次免考审核结果查询", "订单查询", "通知公告"]
+                                             "当次免考审核结果查询", "订单查询", "通知公告", "毕业合格条件查询"]
     for url, label in links:
         assert client.get(url.replace("&amp;", "&")).status_code == 200, label
     assert dict((label, url) for url, label in links)["报考简章"] == reverse("notice_list") + "?category=guide"

@@ -276,6 +276,7 @@ EMAIL_FILE_PATH = Path(env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "sent-mail"
 
 # 理论课报名 fee per course (晋价费字[2015]38号: 35 元/科次), in fen.
 THEORY_FEE_FEN = int(env("THEORY_FEE_FEN", "3500"))
+GRADUATION_FEE_FEN = int(env("GRADUATION_FEE_FEN", "4000"))  # 毕业申请费 40 元
 
 # Payment providers (payments.providers): the candidate chooses among the enabled ones.
 PAYMENT_PROVIDERS = [
