@@ -78,6 +78,9 @@ class AuditAction(models.TextChoices):
     CASE_CLAIM_RELEASED = "case_claim_released", "放弃认领"
     QUEUE_EXPORT = "queue_export", "导出待办列表"
     IDENTITY_IN_PERSON_WITHOUT_PHOTOS = "identity_in_person_without_photos", "现场核验（未上传照片）"
+    # 考场座位与准考证 (exams/seats.py, exams/seat_admin.py)
+    SEATS_ASSIGN = "seats_assign", "编排考场座位"
+    TICKET_VERIFY = "ticket_verify", "准考证核验"
 
 
 def action_label(action):
