@@ -38,17 +38,23 @@ html { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; font-
 h1, h2, th, b, strong { font-weight: normal; }
 h1 { font-size: 17pt; text-align: center; margin: 0 0 1mm; letter-spacing: 1pt; color: #000; }
 .platform { text-align: center; font-size: 9pt; color: #444; margin: 0 0 4mm; }
-.head { width: 100%; border-collapse: collapse; margin-bottom: 4mm; }
-.head th { text-align: left; width: 20mm; color: #444; padding: 1.6mm 0; }
+/* Fixed table layouts: WeasyPrint then skips measuring every cell's content for column widths. */
+.head { width: 100%; border-collapse: collapse; margin-bottom: 4mm; table-layout: fixed; }
+.head col.label { width: 20mm; }
+.head col.photo { width: 30mm; }
+.record col.time { width: 30mm; }
+.record col.code { width: 16mm; }
+.record col.name { width: 40mm; }
+.record col.room { width: 14mm; }
+.head th { text-align: left; color: #444; padding: 1.6mm 0; }
 .head td { padding: 1.6mm 2mm 1.6mm 0; font-size: 11pt; }
 .head td.photo { width: 30mm; text-align: right; vertical-align: top; padding: 0; }
 .photo img { width: 26mm; height: 35mm; object-fit: cover; border: .6pt solid #333; }
 .photo .none { display: inline-block; width: 26mm; height: 35mm; border: .6pt dashed #777; font-size: 8pt; color: #555; text-align: center; padding-top: 13mm; box-sizing: border-box; }
-.record { width: 100%; border-collapse: collapse; }
+.record { width: 100%; border-collapse: collapse; table-layout: fixed; }
 .record th, .record td { border: .6pt solid #333; padding: 1.6mm 1.2mm; text-align: center; vertical-align: middle; }
 .record th { background: #e8eef6; font-size: 9pt; }
 .record td.venue { text-align: left; font-size: 8.5pt; }
-.record .address { color: #444; font-size: 7.5pt; }
 .seat { font-size: 12pt; color: #000; }
 h2 { font-size: 11pt; margin: 5mm 0 1.5mm; }
 ol.rules { margin: 0; padding-left: 5mm; font-size: 8.5pt; line-height: 1.45; }
