@@ -11,6 +11,7 @@ from django.urls import path
 from candidates.scopes import by_scope
 from exams import ticket_pdf
 from exams.seat_models import TicketSeat
+from zikao.admin import ReadOnlyAdmin
 from zikao.audit import AuditAction, record_event
 from zikao.views_helpers import admin_page_context
 
@@ -35,8 +36,9 @@ class VerifyTicketForm(forms.Form):
 
 
 @admin.register(TicketSeat)
-class TicketSeatAdmin(admin.ModelAdmin):
-    list_display = ["sitting", "slot", "venue", "room_number", "seat_label", "ticket_number", "candidate_name", "course"]
+class TicketSeatAdmin(ReadOnlyAdmin):
+    list_display = ["sitting", "slot", "room__venue", "room__number", "seat", "candidate__ticket_number",
+                    "candidate__name", "course"]
     list_filter = ["sitting", "room__venue"]
     search_fields = ["candidate__ticket_number", "room__venue__name", "course__code"]
     list_per_page = 50
@@ -44,35 +46,6 @@ class TicketSeatAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return officer_seats(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="考点", ordering="room__venue__code")
-    def venue(self, obj):
-        return obj.room.venue.name
-
-    @admin.display(description="考场号", ordering="room__number")
-    def room_number(self, obj):
-        return obj.room.number
-
-    @admin.display(description="座位号", ordering="seat")
-    def seat_label(self, obj):
-        return obj.seat_label
-
-    @admin.display(description="准考证号", ordering="candidate__ticket_number")
-    def ticket_number(self, obj):
-        return obj.candidate.ticket_number
-
-    @admin.display(description="姓名")
-    def candidate_name(self, obj):
-        return obj.candidate.name
 
     def get_urls(self):
         verify = path("verify/", self.admin_site.admin_view(self.verify_view), name="exams_verify_ticket")

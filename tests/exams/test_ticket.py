@@ -176,7 +176,7 @@ def test_officers_see_the_seats_of_their_scope_and_search_by_ticket_number(clien
     client.force_login(xiaodian)
     response = client.get("/admin/exams/ticketseat/", {"q": seated.ticket_number})
     page = response.content.decode()
-    assert response.status_code == 200 and page.count('<td class="field-ticket_number">') == 3 and "太原市第五中学校" in page
+    assert response.status_code == 200 and page.count('<td class="field-candidate__ticket_number">') == 3 and "太原市第五中学校" in page
     assert client.get("/admin/exams/ticketseat/add/").status_code == 403
 
     for officer in (OfficerFactory(scope__level="county", scope__county=county("140213")),
