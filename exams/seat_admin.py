@@ -11,6 +11,7 @@ from django.urls import path
 from candidates.scopes import by_scope
 from exams import ticket_pdf
 from exams.seat_models import TicketSeat
+from exams.seats import ticket_seats
 from zikao.admin import ReadOnlyAdmin
 from zikao.audit import AuditAction, record_event
 from zikao.views_helpers import admin_page_context
@@ -37,8 +38,7 @@ class VerifyTicketForm(forms.Form):
 
 @admin.register(TicketSeat)
 class TicketSeatAdmin(ReadOnlyAdmin):
-    list_display = ["sitting", "slot", "room__venue", "room__number", "seat", "candidate__ticket_number",
-                    "candidate__name", "course"]
+    list_display = ["sitting", "slot", "venue", "room_number", "seat", "ticket_number", "candidate_name", "course"]
     list_filter = ["sitting", "room__venue"]
     search_fields = ["candidate__ticket_number", "room__venue__name", "course__code"]
     list_per_page = 50
@@ -46,6 +46,22 @@ class TicketSeatAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return officer_seats(request.user)
+
+    @admin.display(description="考点", ordering="room__venue__code")
+    def venue(self, obj):
+        return obj.room.venue.name
+
+    @admin.display(description="考场号", ordering="room__number")
+    def room_number(self, obj):
+        return obj.room.number
+
+    @admin.display(description="准考证号", ordering="candidate__ticket_number")
+    def ticket_number(self, obj):
+        return obj.candidate.ticket_number
+
+    @admin.display(description="姓名", ordering="candidate__name")
+    def candidate_name(self, obj):
+        return obj.candidate.name
 
     def get_urls(self):
         verify = path("verify/", self.admin_site.admin_view(self.verify_view), name="exams_verify_ticket")
@@ -76,7 +92,7 @@ class TicketSeatAdmin(ReadOnlyAdmin):
                 else:
                     result = {
                         "ok": True, "candidate": candidate, "sitting": match,
-                        "seats": ticket_pdf.seats_of(candidate, match),
+                        "seats": ticket_seats(candidate=candidate, sitting=match),
                         "text": f"核验通过：{candidate.name}（{candidate.masked_id_number}）{match.label}考次的准考证由本平台出具，考场座位与当前编排一致。",
                     }
         context = admin_page_context(self, request, title="准考证核验", form=form, result=result)

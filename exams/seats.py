@@ -180,14 +180,15 @@ def assign_seats(*, sitting, dry_run=False, actor=None, actor_label="", now=None
             return plan
         if plan.removed:
             TicketSeat.objects.filter(pk__in=[seat.pk for seat in plan.removed]).delete()
-        TicketSeat.objects.bulk_create(plan.created)
+        TicketSeat.objects.bulk_create(plan.created, batch_size=1000)
         record_event(
             actor=actor, actor_label=actor_label, action=AuditAction.SEATS_ASSIGN, obj=sitting,
             data={
                 "kept": plan.kept, "created": len(plan.created), "removed": len(plan.removed),
-                "unseated": [
+                "unseated": len(plan.unseated),
+                "unseated_first": [  # the command's output lists them all
                     {"registration": u.item.registration_id, "course": u.item.course.code, "reason": u.reason}
-                    for u in plan.unseated
+                    for u in plan.unseated[:100]
                 ],
                 "rooms": len({room.pk for _, room in plan.rooms}),
             },

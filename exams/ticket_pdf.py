@@ -10,7 +10,7 @@ import base64
 
 from django.utils import timezone
 
-from exams.seat_models import TicketSeat
+from exams.seats import ticket_seats
 from zikao import pdf
 
 PURPOSE = "exams.ticket"
@@ -75,15 +75,9 @@ def ticket_code(candidate, sitting, seats):
     )
 
 
-def seats_of(candidate, sitting):
-    return list(
-        TicketSeat.objects.filter(candidate=candidate, sitting=sitting).select_related("slot", "course", "room__venue")
-    )
-
-
 def check_ticket(candidate, sitting, code):
     """Whether ``code`` is the code of the candidate's current seating in ``sitting``."""
-    seats = seats_of(candidate, sitting)
+    seats = ticket_seats(candidate=candidate, sitting=sitting)
     return bool(seats) and pdf.code_matches(ticket_code(candidate, sitting, seats), code)
 
 

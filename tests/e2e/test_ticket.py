@@ -66,6 +66,7 @@ def test_a_seated_candidate_prints_the_ticket_and_an_officer_verifies_it(
     admin = admin_page(browser, live_server, officer.username)
     admin.goto(f"{live_server.url}/admin/exams/ticketseat/?q={seated.ticket_number}")
     expect(admin.locator("#result_list tbody tr")).to_have_count(4)
+    screenshot(admin, artifacts_dir, "ticket-seats-admin")
     admin.get_by_role("link", name="准考证核验").click()
     admin.get_by_label("准考证号").fill(seated.ticket_number)
     admin.get_by_label("核验码").fill(code)
