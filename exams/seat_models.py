@@ -18,7 +18,7 @@ class TicketSeat(models.Model):
         "candidates.Candidate", on_delete=models.PROTECT, related_name="ticket_seats", verbose_name="考生"
     )
     item = models.OneToOneField(
-        "exams.RegistrationItem", on_delete=models.PROTECT, related_name="seat", verbose_name="报考课程"
+        "exams.RegistrationItem", on_delete=models.CASCADE, related_name="seat", verbose_name="报考课程"
     )
     course = models.ForeignKey("exams.Course", on_delete=models.PROTECT, related_name="+", verbose_name="课程")
     room = models.ForeignKey("exams.Room", on_delete=models.PROTECT, related_name="seats", verbose_name="考场")

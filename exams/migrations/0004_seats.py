@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('assigned_at', models.DateTimeField(verbose_name='编排时间')),
                 ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ticket_seats', to='candidates.candidate', verbose_name='考生')),
                 ('course', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exams.course', verbose_name='课程')),
-                ('item', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='seat', to='exams.registrationitem', verbose_name='报考课程')),
+                ('item', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='seat', to='exams.registrationitem', verbose_name='报考课程')),
                 ('room', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='seats', to='exams.room', verbose_name='考场')),
                 ('sitting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ticket_seats', to='exams.examsitting', verbose_name='考次')),
                 ('slot', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='exams.examslot', verbose_name='考试单元')),
