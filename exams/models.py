@@ -391,3 +391,4 @@ class RegistrationItem(models.Model):
 
 
 from exams.practical_models import PracticalFee, PracticalRegistration, PracticalRegistrationItem  # noqa: E402, F401
+from exams.seat_models import TicketSeat  # noqa: E402, F401 — 准考证考场座位

@@ -22,3 +22,7 @@ OFFICER_PERMISSIONS = {
         "exams.change_practicalfee",
     ],
 }
+
+# 考场座位 (exams.seat_admin): every officer level but 主考院校 reads the seating of its scope.
+for _level in ("county", "city", "province"):
+    OFFICER_PERMISSIONS[_level].append("exams.view_ticketseat")

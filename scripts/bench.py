@@ -96,6 +96,7 @@ def scenarios(quick, rush_users=None, rush_arrivals=RUSH_ARRIVAL_SECONDS):
         Scenario("center", "personal centre", "CenterUser", "personal centre", 32, 32, w, d),
         Scenario("submit", "transfer submit", "TransferSubmitUser", "transfer submit", 200, 200, w, d),
         Scenario("pdf", "application PDF", "PdfUser", "application PDF", 2, 2, w, d),
+        Scenario("ticket_pdf", "admission ticket PDF with photo (in-process warm render)", "", "ticket PDF", 1, 1, 0, 0),
         Scenario("plan", "major plan /plans/<code>/ (16 courses)", "PlanUser", "major plan", 32, 32, w, d),
         Scenario("passed", "passed courses /records/passed/", "PassedUser", "passed courses", 32, 32, w, d),
         Scenario("rush", f"rush: {rush_users:,} candidates", "RushUser", "*", rush_users, rush_spawn, 0,
@@ -706,6 +707,10 @@ def verdicts(by_key, queries, checks, rush_users):
     if "pdf" in by_key:
         out["pdf"] = (f"median ≤ 100 ms: {m('pdf').get('p50', float('nan')):.0f} ms",
                       m("pdf").get("p50", 1e9) <= 100 and m("pdf").get("errors", 1) == 0)
+    if "ticket_pdf" in by_key:
+        import ticket_pdf as ticket_bench
+
+        out["ticket_pdf"] = ticket_bench.verdict(by_key["ticket_pdf"].results)
     if "rush" in by_key:
         rush = by_key["rush"].results
         j = rush.get("journeys", {})
@@ -861,6 +866,12 @@ def main():
         log(f"gunicorn {worker_class}, {args.workers} workers × {args.threads} thread(s) at {server.url}")
         warm_up(server.url)
         for scenario in plan:
+            if scenario.key == "ticket_pdf":  # rendered in this process: scripts/bench/ticket_pdf.py
+                import ticket_pdf as ticket_bench
+
+                scenario.results = ticket_bench.run(args.quick)
+                log(f"  ticket PDF: warm median {scenario.results['measured']['p50']:.0f} ms")
+                continue
             if scenario.key == "pdf":
                 data["pdf_sessions"] = pdf_pool(data["submit_user_ids"])
                 if not data["pdf_sessions"]:

@@ -87,6 +87,9 @@ class AuditAction(models.TextChoices):
     GRADUATION_APPROVE = "graduation_approve", "批准毕业"
     GRADUATION_REJECT = "graduation_reject", "不批准毕业"
     GRADUATION_VERIFY = "graduation_verify", "核验毕业生登记表"
+    # 考场座位与准考证 (exams/seats.py, exams/seat_admin.py)
+    SEATS_ASSIGN = "seats_assign", "编排考场座位"
+    TICKET_VERIFY = "ticket_verify", "准考证核验"
 
 
 def action_label(action):

@@ -1,0 +1,90 @@
+"""准考证打印 on a phone: a seated candidate opens it from the centre, sees the seats, downloads the
+PDF; an officer finds the room list in admin and checks the printed ticket's code (准考证核验)."""
+
+import datetime
+import re
+import subprocess
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from exams import seats
+from tests.e2e.helpers import admin_page, assert_accessible, fits_the_phone, screenshot
+from tests.e2e.test_transfers_apply import sign_in
+from tests.exams.seat_fixtures import approved_headshot, make_sitting, paid, venue
+from tests.factories import CandidateFactory, OfficerFactory, county
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def seated(private_storage):
+    sitting = make_sitting()
+    sitting.ticket_print_from = timezone.now() - datetime.timedelta(days=1)
+    sitting.save(update_fields=["ticket_print_from"])
+    venue("140105", "010501", 30, name="太原市第五中学校（小店校区）")
+    candidate = CandidateFactory(approved=True, name="钱进", county=county("140105"))
+    paid(candidate, sitting, "03708", "03709", "00015", "00149")
+    approved_headshot(candidate)
+    seats.assign_seats(sitting=sitting, actor_label="test")
+    return candidate
+
+
+def test_a_seated_candidate_prints_the_ticket_and_an_officer_verifies_it(
+    phone_page, browser, live_server, seated, artifacts_dir,
+):
+    page = phone_page
+    sign_in(page, live_server, seated)
+    page.get_by_role("link", name="准考证打印").first.click()
+    page.wait_for_url(f"{live_server.url}/exams/ticket/")
+    expect(page.get_by_role("heading", name="准考证打印")).to_be_visible()
+    cards = page.locator("#ticket-seats li")
+    expect(cards).to_have_count(4)
+    expect(cards.first).to_contain_text("03708 中国近现代史纲要")
+    expect(cards.first).to_contain_text("太原市第五中学校（小店校区）")
+    expect(cards.first).to_contain_text("考场号：01")
+    assert fits_the_phone(page)
+    assert_accessible(page)
+    screenshot(page, artifacts_dir, "ticket-360")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="下载准考证（PDF）").click()
+    download = download_info.value
+    assert download.suggested_filename == f"准考证-202704-{seated.ticket_number}.pdf"
+    pdf_path = artifacts_dir / "ticket.pdf"
+    download.save_as(pdf_path)
+    text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", "", text)
+    for expected in [seated.ticket_number, "钱进", seated.id_number, "中国近现代史纲要", "国际贸易理论与实务", "考生须知"]:
+        assert expected in flat, expected
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf_path), str(artifacts_dir / "ticket-pdf")],
+                   check=True)
+    code = re.search(r"核验码：([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})", flat).group(1)
+
+    officer = OfficerFactory(username="xiaodian-e2e", scope__level="county", scope__county=county("140105"))
+    admin = admin_page(browser, live_server, officer.username)
+    admin.goto(f"{live_server.url}/admin/exams/ticketseat/?q={seated.ticket_number}")
+    expect(admin.locator("#result_list tbody tr")).to_have_count(4)
+    screenshot(admin, artifacts_dir, "ticket-seats-admin")
+    admin.get_by_role("link", name="准考证核验").click()
+    admin.get_by_label("准考证号").fill(seated.ticket_number)
+    admin.get_by_label("核验码").fill(code)
+    admin.get_by_role("button", name="核验").click()
+    expect(admin.locator("#verify-result")).to_contain_text("核验通过")
+    expect(admin.locator("#verify-seats")).to_contain_text("国际贸易理论与实务")
+    screenshot(admin, artifacts_dir, "ticket-verify-admin")
+    admin.context.close()
+
+
+def test_before_the_print_date_the_page_says_when(phone_page, live_server, seated, artifacts_dir):
+    sitting = make_sitting()
+    sitting.ticket_print_from = timezone.now() + datetime.timedelta(days=3)
+    sitting.save(update_fields=["ticket_print_from"])
+    sign_in(phone_page, live_server, seated)
+    phone_page.goto(f"{live_server.url}/exams/ticket/")
+    expect(phone_page.locator("#ticket-refusal")).to_contain_text("起开放打印，请届时再来")
+    expect(phone_page.get_by_role("link", name="下载准考证（PDF）")).to_have_count(0)
+    assert fits_the_phone(phone_page)
+    assert_accessible(phone_page)
+    screenshot(phone_page, artifacts_dir, "ticket-not-yet-360")

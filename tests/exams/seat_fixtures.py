@@ -1,0 +1,85 @@
+"""Venues, paid registrations and seats for the seat-assignment and admission-ticket tests."""
+
+import datetime
+import io
+from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from PIL import Image
+
+from exams.models import Course, CourseRegistration, RegistrationItem, Room, TimetableEntry, Venue
+from identity.models import IdentityPhoto, IdentitySubmission, Slot
+from identity.storage import private_storage
+from tests.exams.registration_fixtures import make_registration_setup
+from tests.factories import BusinessWindowFactory, CandidateFactory, county
+from zikao.models import BusinessWindow
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+PRINT_FROM = datetime.datetime(2027, 4, 3, 8, 0, tzinfo=SHANGHAI)
+AFTER_PRINT = datetime.datetime(2027, 4, 5, 9, 0, tzinfo=SHANGHAI)
+BEFORE_PRINT = datetime.datetime(2027, 4, 1, 9, 0, tzinfo=SHANGHAI)
+
+
+def make_sitting():
+    if TimetableEntry.objects.exists():
+        return TimetableEntry.objects.first().sitting
+    the_sitting, _ = make_registration_setup()
+    the_sitting.ticket_print_from = PRINT_FROM
+    the_sitting.save(update_fields=["ticket_print_from"])
+    return the_sitting
+
+
+def venue(county_code, code, *capacities, name=None):
+    place = Venue.objects.create(
+        code=code, name=name or f"考点{code}", address=f"{county(county_code).full_name}考试路{code[-2:]}号",
+        county=county(county_code),
+    )
+    for number, capacity in enumerate(capacities, start=1):
+        Room.objects.create(venue=place, number=f"{number:02d}", capacity=capacity)
+    return place
+
+
+def paid(candidate, sitting, *codes, status=CourseRegistration.Status.PAID):
+    """A registration of ``candidate`` for ``codes`` (paid unless ``status`` says otherwise)."""
+    window = BusinessWindow.objects.filter(kind=BusinessWindow.Kind.THEORY_REGISTRATION).first() or \
+        BusinessWindowFactory(kind=BusinessWindow.Kind.THEORY_REGISTRATION)
+    registration = CourseRegistration.objects.create(
+        candidate=candidate, sitting=sitting, window=window, status=status, mobile="13800000000",
+        mailing_address="山西省太原市小店区长治路1号", fee_fen=6700 * len(codes),
+        paid_at=timezone.now() if status == CourseRegistration.Status.PAID else None,
+    )
+    for code in codes:
+        entry = TimetableEntry.objects.get(sitting=sitting, course__code=code)
+        RegistrationItem.objects.create(registration=registration, course=Course.objects.get(code=code),
+                                        slot=entry.slot, fee_fen=6700)
+    return registration
+
+
+def candidates(count, county_code="140105"):
+    return [CandidateFactory(approved=True, county=county(county_code)) for _ in range(count)]
+
+
+def headshot_jpeg(colour=(40, 90, 160)):
+    image = Image.new("RGB", (240, 320), colour)
+    for y in range(80, 200):
+        for x in range(80, 160):
+            image.putpixel((x, y), (236, 200, 170))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def approved_headshot(candidate):
+    """An approved identity check of ``candidate`` with a headshot in private storage."""
+    now = timezone.now()
+    submission = IdentitySubmission.objects.create(
+        candidate=candidate, attempt=IdentitySubmission.objects.filter(candidate=candidate).count() + 1,
+        status=IdentitySubmission.Status.APPROVED, decided_at=now, decision_method=IdentitySubmission.Method.AUTOMATIC,
+    )
+    data = headshot_jpeg()
+    name = private_storage().save(f"identity/test/{candidate.pk}.jpg", ContentFile(data))
+    return IdentityPhoto.objects.create(
+        submission=submission, slot=Slot.HEADSHOT, file=name, sha256="0" * 64, phash="0" * 16,
+        size=len(data), width=240, height=320,
+    )
