@@ -96,6 +96,8 @@ def check_eligibility(*, candidate, now=None):
     """Whether ``candidate`` may apply now, and if not, why (before they fill anything)."""
     now = now or timezone.now()
     window = current_window(WINDOW_KIND, now=now)
+    if candidate.record_closed:
+        return Eligibility(window, None, TransferError(Candidate.RECORD_CLOSED_MESSAGE, code="record_closed"))
     if not candidate.is_approved:
         return Eligibility(window, None, TransferError(
             "您的身份验证尚未通过，通过后才能申请省内转考。请先到“身份验证”页面完成验证。", code="not_approved"
