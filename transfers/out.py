@@ -35,6 +35,7 @@ from candidates.scopes import is_province_officer, officer_scope
 from records import selectors as records
 from records.models import PassedCourse
 from transfers.out_models import TARGET_PROVINCES, TransferOut
+from transfers.services import window_refusal
 from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
 from zikao.models import BusinessWindow
@@ -138,22 +139,6 @@ class Eligibility:
         return transferable_courses(self.ledger)
 
 
-def _window_refusal(now):
-    upcoming = BusinessWindow.objects.filter(kind=WINDOW_KIND, opens_at__gt=now).order_by("opens_at").first()
-    if upcoming is not None:
-        return TransferOutError(
-            f"省际转出申请尚未开始，开放时间为{_local(upcoming.opens_at)}至{_local(upcoming.closes_at)}，请届时再来申请。",
-            code="window_not_open",
-        )
-    last = BusinessWindow.objects.filter(kind=WINDOW_KIND, closes_at__lte=now).order_by("-closes_at").first()
-    if last is not None:
-        return TransferOutError(
-            f"本次省际转出申请已于{_local(last.closes_at)}结束，下次开放时间请留意重要提示中的公告。",
-            code="window_closed",
-        )
-    return TransferOutError("省际转出申请暂未开放，开放时间请留意重要提示中的公告。", code="window_closed")
-
-
 def active_application(*, candidate, window):
     if window is None:
         return None
@@ -182,7 +167,7 @@ def check_out_eligibility(*, candidate, now=None):
         )
     window = current_window(WINDOW_KIND, now=now)
     if window is None:
-        return Eligibility(refusal=_window_refusal(now))
+        return Eligibility(refusal=window_refusal(now, kind=WINDOW_KIND, error=TransferOutError))
     existing = active_application(candidate=candidate, window=window)
     if existing is not None:
         return Eligibility(
