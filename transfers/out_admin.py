@@ -11,7 +11,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from transfers import out, out_selectors
+from transfers import out, out_pdf, out_selectors
+from transfers.forms import VerifyPrintoutForm
 from transfers.out_forms import ReturnForm
 from transfers.out_models import TransferOut
 from transfers.out_views import signed_form_response
@@ -101,6 +102,7 @@ class TransferOutAdmin(WorkbenchMixin, admin.ModelAdmin):
     search_fields = ["=candidate__ticket_number", "candidate__name"]
     list_select_related = ["candidate", "from_county__city", "from_city"]
     list_per_page = 50
+    change_list_template = "transfers/admin/out_change_list.html"
     fieldsets = [
         (
             "申请",
@@ -252,6 +254,7 @@ class TransferOutAdmin(WorkbenchMixin, admin.ModelAdmin):
             path("<int:pk>/close/", wrap(self.close_view), name="transfers_out_close"),
             path("<int:pk>/return/", wrap(self.return_view), name="transfers_out_return"),
             path("<int:pk>/signed-form/", wrap(self.signed_form_view), name="transfers_out_signed_form"),
+            path("verify/", wrap(self.verify_view), name="transfers_out_verify"),
         ] + super().get_urls()
 
     def workbench_decisions(self, request, obj):
@@ -358,3 +361,36 @@ class TransferOutAdmin(WorkbenchMixin, admin.ModelAdmin):
         if not application.signed_form:
             raise Http404
         return signed_form_response(application)
+
+    def verify_view(self, request):
+        """打印件核验 of a 转出登记表: genuine, and is it the application's current snapshot?"""
+        if not request.user.has_perm("transfers.view_transferout"):
+            raise PermissionDenied
+        form = VerifyPrintoutForm(request.POST or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            number = form.cleaned_data["number"]
+            pk = int(number[2:]) if number.startswith("ZC") and number[2:].isdigit() else None
+            application = (
+                out_selectors.officer_applications(request.user).filter(pk=pk).first() if pk else None
+            )
+            if application is None:
+                result = {"ok": False, "text": "未找到该申请编号，或该申请不在您的管辖范围内。"}
+            elif out_pdf.check_form(
+                application, printed_at=form.cleaned_data["printed_at"], code=form.cleaned_data["code"]
+            ):
+                result = {
+                    "ok": True,
+                    "application": application,
+                    "text": f"核验通过：该登记表由本平台出具，内容与申请 {application.number} 当前的登记信息一致"
+                    f"（{application.state_text}）。",
+                    "change_url": reverse("admin:transfers_transferout_change", args=[application.pk]),
+                }
+            else:
+                result = {
+                    "ok": False,
+                    "text": "核验码与申请编号、打印时间不符：该登记表不是本平台出具的，"
+                    "或内容已被改动，或考生之后修改过申请。",
+                }
+        context = admin_page_context(self, request, title="转出登记表核验", form=form, result=result)
+        return TemplateResponse(request, "transfers/admin/out_verify.html", context)

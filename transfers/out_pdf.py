@@ -55,6 +55,12 @@ def form_code(application, printed_at):
     )
 
 
+def check_form(application, *, printed_at, code):
+    """Whether ``code`` is the genuine code of ``application``'s form printed at ``printed_at``
+    (as printed). The form prints the stored snapshot, so a code stays valid until a correction."""
+    return pdf.code_matches(form_code(application, printed_at.strip()), code)
+
+
 def _headshot_data_uri(candidate):
     """The verified 免冠照 as a data: URI (WeasyPrint fetches nothing), or "" without one."""
     submission = (

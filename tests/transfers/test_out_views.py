@@ -276,3 +276,55 @@ def test_the_closed_record_centre_offers_no_business(client, candidate, frozen, 
     # Other candidates still see the links (the shared block is not spoiled).
     client.force_login(eligible_candidate().user)
     assert "/transfers/out/apply/" in client.get("/center/").content.decode()
+
+
+def test_a_printed_form_is_verified_in_admin_and_a_correction_voids_it(
+    client, candidate, frozen, officers, tmp_path
+):
+    application, _ = submit(candidate)
+    client.force_login(candidate.user)
+    path = tmp_path / "form.pdf"
+    path.write_bytes(client.get(f"/transfers/out/{application.number}/pdf/").content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    printed_at = re.search(r"打印时间：(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", text).group(1)
+    code = re.search(r"核验码：([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})", re.sub(r"\s", "", text)).group(1)
+    form = {"number": application.number, "printed_at": printed_at, "code": code}
+
+    client.force_login(officers["taiyuan"])
+    assert "转出登记表核验" in client.get(f"{CHANGELIST}?wb=all").content.decode()
+    page = client.post(f"{CHANGELIST}verify/", form).content.decode()
+    assert "核验通过" in page
+    assert (
+        "不是本平台出具"
+        in client.post(f"{CHANGELIST}verify/", {**form, "code": "0000-0000-0000"}).content.decode()
+    )
+    client.force_login(officers["datong"])
+    assert "不在您的管辖范围内" in client.post(f"{CHANGELIST}verify/", form).content.decode()
+
+    out.correct_transfer_out(
+        candidate=candidate,
+        application=application,
+        target_province="11",
+        target_ticket_number="110105000123",
+        reason="随迁",
+    )
+    client.force_login(officers["taiyuan"])
+    assert "不是本平台出具" in client.post(f"{CHANGELIST}verify/", form).content.decode()
+
+
+def test_correct_page_after_a_return(client, candidate, frozen, officers):
+    application = confirmed(candidate)
+    out.return_transfer_out(officer=officers["taiyuan"], application=application, reason="转入省准考证号有误")
+    client.force_login(candidate.user)
+    detail = client.get(f"/transfers/out/{application.number}/").content.decode()
+    assert "已退回：转入省准考证号有误" in detail and "修改申请" in detail
+    page = client.get(f"/transfers/out/{application.number}/correct/").content.decode()
+    assert "退回原因：转入省准考证号有误" in page and 'value="130101123456"' in page
+    response = client.post(
+        f"/transfers/out/{application.number}/correct/",
+        {"target_province": "13", "target_ticket_number": "130101654321", "reason": "工作调动"},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Status.UNCONFIRMED and application.target_ticket_number == "130101654321"
+    assert "上传并确认" in client.get(f"/transfers/out/{application.number}/").content.decode()
