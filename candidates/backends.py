@@ -1,6 +1,7 @@
 """Sign-in by 身份证号 or 准考证号."""
 
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Exists, OuterRef
 
 from candidates.models import Candidate, User
 from candidates.throttle import pii_hash
@@ -57,7 +58,15 @@ class CandidateBackend(ModelBackend):
     def get_user(self, user_id):
         # The user and their candidate profile (county, city) in one query: every candidate
         # page needs both (candidate_required), so this saves a query on every one of them.
-        user = User.objects.select_related("candidate__county__city").filter(pk=user_id).first()
+        # Whether the record has left Shanxi (Candidate.record_closed) comes in the same query too.
+        transfers_out = Candidate._meta.get_field("transfers_out").related_model
+        closed = transfers_out.objects.filter(candidate=OuterRef("candidate"), status="transferred")
+        user = (
+            User.objects.select_related("candidate__county__city").annotate(record_closed=Exists(closed))
+            .filter(pk=user_id).first()
+        )
+        if user is not None and hasattr(user, "candidate"):  # staff have none
+            user.candidate.record_closed = user.record_closed
         return user if user is not None and self.user_can_authenticate(user) else None
 
     @staticmethod

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from zikao.idnumbers import mask_id_number
 from zikao.models import City, County
@@ -117,6 +118,15 @@ class Candidate(models.Model):
     @property
     def is_approved(self):
         return self.identity_status == self.IdentityStatus.APPROVED
+
+    # What every business says to a candidate whose record has left Shanxi.
+    RECORD_CLOSED_MESSAGE = "您的考籍已转出山西省，本平台不再为您办理自学考试业务；您仍可登录查询本人的信息和成绩。"
+
+    @cached_property
+    def record_closed(self):
+        """考籍已转出: a 省际转出 (transfers.out_models.TransferOut) reached 已转出. The candidate may
+        sign in and read, but no business is offered: the one check every business's eligibility asks."""
+        return self.transfers_out.filter(status="transferred").exists()
 
 
 class EnrolledRecord(models.Model):

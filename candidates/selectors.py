@@ -30,6 +30,7 @@ WINDOW_LINKS = {
     BusinessWindow.Kind.IN_PROVINCE_TRANSFER: "transfer_apply",
     BusinessWindow.Kind.PRACTICAL_REGISTRATION: "practical_registration",
     BusinessWindow.Kind.GRADUATION: "graduation_apply",
+    BusinessWindow.Kind.INTER_PROVINCE_TRANSFER_OUT: "transfer_out_apply",
 }
 
 
@@ -51,15 +52,16 @@ class WindowEntry:
         return BusinessWindow.State(self.state).label if self.state else NO_WINDOW_LABEL
 
 
-def business_windows(*, now=None, windows=None):
-    """The six 快捷入口 entries with their window, state and link (one query, none given ``windows``)."""
+def business_windows(*, now=None, windows=None, links=True):
+    """The six 快捷入口 entries with their window, state and link (one query, none given ``windows``).
+    ``links=False``: times and states only (a candidate whose record has left Shanxi)."""
     now = now or timezone.now()
     chosen = windows_by_kind(now=now, windows=windows)
     entries = []
     for kind in WINDOW_ORDER:
         window = chosen.get(kind)
         state = window.state(now) if window else None
-        url = reverse(WINDOW_LINKS[kind]) if state == "open" and kind in WINDOW_LINKS else ""
+        url = reverse(WINDOW_LINKS[kind]) if links and state == "open" and kind in WINDOW_LINKS else ""
         entries.append(WindowEntry(kind=kind, label=BusinessWindow.Kind(kind).label, window=window, state=state, url=url))
     return entries
 

@@ -343,18 +343,21 @@ def _query_centre():
     ]
 
 
-def _windows_block(now):
+def _windows_block(now, *, record_closed=False):
     """快捷入口 and 查询中心: the same for every candidate, so rendered once and shared
-    (zikao.blocks). This and the session write were most of the centre's cost under load."""
+    (zikao.blocks). This and the session write were most of the centre's cost under load.
+    A candidate whose record has left Shanxi (rare) gets the times without links, uncached."""
 
     def render():
         windows = all_windows()
         html = render_to_string("candidates/_center_windows.html", {
-            "windows": selectors.business_windows(now=now, windows=windows),
+            "windows": selectors.business_windows(now=now, windows=windows, links=not record_closed),
             "query_links": _query_centre(),
         })
         return html, next_window_change(windows, now=now)
 
+    if record_closed:
+        return render()[0]
     return cached_block("windows", render, now=now)
 
 
@@ -364,7 +367,7 @@ def center(request):
     candidate = request.candidate
     return render(request, "candidates/center.html", {
         "candidate": candidate,
-        "windows_block": _windows_block(timezone.now()),
+        "windows_block": _windows_block(timezone.now(), record_closed=candidate.record_closed),
         "candidate_messages": selectors.candidate_messages(candidate),
         "theory_registration": theory_registration.latest_registration(candidate),
     })

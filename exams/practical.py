@@ -15,7 +15,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from candidates.messaging import send_candidate_message
-from candidates.models import OfficerScope
+from candidates.models import Candidate, OfficerScope
 from candidates.scopes import officer_scope
 from exams.models import Course, Institution, PlanCourse
 from exams.practical_models import PracticalRegistration, PracticalRegistrationItem, phone_validator
@@ -78,6 +78,8 @@ class Eligibility:
 
 def eligibility(candidate):
     """Whether ``candidate`` may register, read from the ledger (substitutions count)."""
+    if candidate.record_closed:
+        return Eligibility(reason=Candidate.RECORD_CLOSED_MESSAGE)
     if candidate.major_id is None:
         return Eligibility(reason="您尚未选择报考专业，请先在个人中心选择报考专业。")
     progress = records.progress(candidate, records.passed_courses(candidate))

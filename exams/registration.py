@@ -86,6 +86,8 @@ class Access:
 def check_access(*, candidate, now=None):
     """The open window and the coming sitting, or a RegistrationError saying why not."""
     now = now or timezone.now()
+    if candidate.record_closed:
+        raise RegistrationError(Candidate.RECORD_CLOSED_MESSAGE, code="record_closed")
     if not candidate.is_approved:
         raise RegistrationError("您的身份验证尚未通过，通过后才能报名。", code="not_approved")
     window = current_window(now=now)

@@ -140,6 +140,9 @@ def check_eligibility(*, candidate, now=None):
     now = now or timezone.now()
     window = current_window(KIND, now=now)
     conditions = check_conditions(candidate)
+    if candidate.record_closed:  # transferred out of Shanxi: reads only
+        return Eligibility(window, conditions, refusal=GraduationError(Candidate.RECORD_CLOSED_MESSAGE,
+                                                                       code="record_closed"))
     if window is None:
         return Eligibility(None, conditions, refusal=_window_refusal(now))
     earlier = applications_in(candidate, window)

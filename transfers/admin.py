@@ -383,3 +383,7 @@ class TransferApplicationAdmin(WorkbenchMixin, IdNumberLookupMixin, admin.ModelA
         context = admin_page_context(self, request, title="打印件核验", form=form, result=result)
         return TemplateResponse(request, "transfers/admin/verify.html", context)
 
+
+
+# 省际转出 (transfers/out_admin.py): registering its ModelAdmin.
+from transfers import out_admin  # noqa: E402, F401

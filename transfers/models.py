@@ -124,3 +124,7 @@ class DailyNumberCounter(models.Model):
 
     def __str__(self):
         return f"{self.day:%Y%m%d}: {self.last}"
+
+
+# 省际转出 lives in its own module (transfers/out_*.py); imported here so the app has one models module.
+from transfers.out_models import TransferOut  # noqa: E402, F401

@@ -23,3 +23,13 @@ OFFICER_PERMISSIONS = {
         "transfers.export_transferapplication",
     ],
 }
+
+# 省际转出 (transfers/out_admin.py): county offices follow their candidates' applications, the city
+# office of the candidate checks first, the province pre-checks, sends and closes.
+OUT_PERMISSIONS = {
+    "county": ["transfers.view_transferout"],
+    "city": ["transfers.view_transferout", "transfers.decide_out_city"],
+    "province": ["transfers.view_transferout", "transfers.decide_out_province"],
+}
+for _level, _names in OUT_PERMISSIONS.items():
+    OFFICER_PERMISSIONS[_level] = OFFICER_PERMISSIONS[_level] + _names

@@ -57,22 +57,23 @@ class Eligibility:
         return self.refusal is None
 
 
-def _window_refusal(now):
-    upcoming = (
-        BusinessWindow.objects.filter(kind=WINDOW_KIND, opens_at__gt=now).order_by("opens_at").first()
-    )
+def window_refusal(now, *, kind=WINDOW_KIND, error=TransferError):
+    """Why no ``kind`` window is open at ``now``: the next one's times, or when the last one ended.
+    Shared by both transfer businesses (省内转考申请, 省际转出申请)."""
+    business = BusinessWindow.Kind(kind).label
+    upcoming = BusinessWindow.objects.filter(kind=kind, opens_at__gt=now).order_by("opens_at").first()
     if upcoming is not None:
-        return TransferError(
-            f"省内转考申请尚未开始，开放时间为{_local(upcoming.opens_at)}至{_local(upcoming.closes_at)}，请届时再来申请。",
+        return error(
+            f"{business}尚未开始，开放时间为{_local(upcoming.opens_at)}至{_local(upcoming.closes_at)}，请届时再来申请。",
             code="window_not_open",
         )
-    last = BusinessWindow.objects.filter(kind=WINDOW_KIND, closes_at__lte=now).order_by("-closes_at").first()
+    last = BusinessWindow.objects.filter(kind=kind, closes_at__lte=now).order_by("-closes_at").first()
     if last is not None:
-        return TransferError(
-            f"本次省内转考申请已于{_local(last.closes_at)}结束，下次开放时间请留意重要提示中的公告。",
+        return error(
+            f"本次{business}已于{_local(last.closes_at)}结束，下次开放时间请留意重要提示中的公告。",
             code="window_closed",
         )
-    return TransferError("省内转考申请暂未开放，开放时间请留意重要提示中的公告。", code="window_closed")
+    return error(f"{business}暂未开放，开放时间请留意重要提示中的公告。", code="window_closed")
 
 
 def active_application(*, candidate, window):
@@ -96,6 +97,8 @@ def check_eligibility(*, candidate, now=None):
     """Whether ``candidate`` may apply now, and if not, why (before they fill anything)."""
     now = now or timezone.now()
     window = current_window(WINDOW_KIND, now=now)
+    if candidate.record_closed:
+        return Eligibility(window, None, TransferError(Candidate.RECORD_CLOSED_MESSAGE, code="record_closed"))
     if not candidate.is_approved:
         return Eligibility(window, None, TransferError(
             "您的身份验证尚未通过，通过后才能申请省内转考。请先到“身份验证”页面完成验证。", code="not_approved"
@@ -105,7 +108,7 @@ def check_eligibility(*, candidate, now=None):
             "您还没有准考证号，取得准考证号后才能申请省内转考。如有疑问请联系所属报名点。", code="no_ticket_number"
         ))
     if window is None:
-        return Eligibility(None, None, _window_refusal(now))
+        return Eligibility(None, None, window_refusal(now))
     existing = active_application(candidate=candidate, window=window)
     if existing is not None:
         return Eligibility(window, existing, _already_applied(existing))

@@ -90,6 +90,15 @@ class AuditAction(models.TextChoices):
     # 考场座位与准考证 (exams/seats.py, exams/seat_admin.py)
     SEATS_ASSIGN = "seats_assign", "编排考场座位"
     TICKET_VERIFY = "ticket_verify", "准考证核验"
+    # 省际转出 (transfers/out.py): candidates apply and confirm, city and province offices decide
+    TRANSFER_OUT_SUBMIT = "transfer_out_submit", "提交省际转出申请"
+    TRANSFER_OUT_CORRECT = "transfer_out_correct", "修改省际转出申请"
+    TRANSFER_OUT_CONFIRM = "transfer_out_confirm", "省际转出网上确认"
+    TRANSFER_OUT_CITY_PASS = "transfer_out_city_pass", "市招考办审核通过（省际转出）"
+    TRANSFER_OUT_SEND = "transfer_out_send", "省招考中心初审通过，报送全国平台"
+    TRANSFER_OUT_CLOSE = "transfer_out_close", "确认已转出（考籍关闭）"
+    TRANSFER_OUT_RETURN = "transfer_out_return", "退回省际转出申请"
+    TRANSFER_OUT_LAPSE = "transfer_out_lapse", "省际转出申请逾期失效"
 
 
 def action_label(action):

@@ -83,6 +83,8 @@ if any(path.rsplit(".", 1)[-1] == "DemoProvider" for path in PAYMENT_PROVIDERS):
 CELERY_BEAT_SCHEDULE = {
     **CELERY_BEAT_SCHEDULE,  # noqa: F405
     "expire-unpaid-orders": {"task": "payments.tasks.expire_orders", "schedule": 60.0},
+    # 省际转出 applications not confirmed by their window's close (also `manage.py lapse_transfers_out`).
+    "lapse-unconfirmed-transfers-out": {"task": "transfers.tasks.lapse_transfer_out_applications", "schedule": 300.0},
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
