@@ -29,6 +29,7 @@ WINDOW_LINKS = {
     BusinessWindow.Kind.THEORY_REGISTRATION: "theory_register",
     BusinessWindow.Kind.IN_PROVINCE_TRANSFER: "transfer_apply",
     BusinessWindow.Kind.PRACTICAL_REGISTRATION: "practical_registration",
+    BusinessWindow.Kind.EXEMPTION: "exemption_apply",
 }
 
 

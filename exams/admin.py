@@ -134,3 +134,4 @@ class VenueAdmin(CatalogueAdmin):
         return sum(room.capacity for room in obj.rooms.all())
 
 from exams import practical_admin  # noqa: E402, F401 — 实践性环节报名 and its fees
+from exams.exemption_admin import ExemptionRuleAdmin  # noqa: E402, F401 — 免考规则

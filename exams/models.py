@@ -390,4 +390,5 @@ class RegistrationItem(models.Model):
         return str(self.course)
 
 
+from exams.exemption_models import ExemptionRule, ExemptionRuleCourse  # noqa: E402, F401
 from exams.practical_models import PracticalFee, PracticalRegistration, PracticalRegistrationItem  # noqa: E402, F401

@@ -69,3 +69,4 @@ class PassedCourse(models.Model):
         if self.score is None:
             return self.get_source_display()
         return format(self.score.normalize(), "f")
+from records.exemption_models import ExemptionApplication, ExemptionItem, ExemptionPhoto  # noqa: E402, F401

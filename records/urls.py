@@ -1,8 +1,13 @@
 from django.urls import path
 
-from records import views
+from records import exemption_views, views
 
 urlpatterns = [
     path("passed/", views.passed, name="passed_courses"),
     path("passed/pdf/", views.passed_pdf, name="passed_courses_pdf"),
+    path("exemptions/", exemption_views.results, name="exemption_results"),
+    path("exemptions/apply/", exemption_views.apply, name="exemption_apply"),
+    path("exemptions/apply/<int:pk>/", exemption_views.confirm, name="exemption_confirm"),
+    path("exemptions/<int:pk>/withdraw/", exemption_views.withdraw, name="exemption_withdraw"),
+    path("exemptions/photos/<int:pk>/", exemption_views.photo, name="exemption_photo"),
 ]

@@ -78,6 +78,13 @@ class AuditAction(models.TextChoices):
     CASE_CLAIM_RELEASED = "case_claim_released", "放弃认领"
     QUEUE_EXPORT = "queue_export", "导出待办列表"
     IDENTITY_IN_PERSON_WITHOUT_PHOTOS = "identity_in_person_without_photos", "现场核验（未上传照片）"
+    # 免考申请 (records/exemptions.py): candidates submit / withdraw, county → city → province decide
+    EXEMPTION_SUBMIT = "exemption_submit", "提交免考申请"
+    EXEMPTION_WITHDRAW = "exemption_withdraw", "撤销免考申请"
+    EXEMPTION_DECIDE_COUNTY = "exemption_decide_county", "县区审核免考申请"
+    EXEMPTION_DECIDE_CITY = "exemption_decide_city", "市审核免考申请"
+    EXEMPTION_DECIDE_PROVINCE = "exemption_decide_province", "省审核免考申请（终审）"
+    EXEMPTION_PUBLISH = "exemption_publish", "发布免考审核结果"
 
 
 def action_label(action):
