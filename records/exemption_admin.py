@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, Q, When
 from django.http import HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -63,8 +64,8 @@ class ExemptionApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
     list_filter = ["status", ("window", admin.RelatedOnlyFieldListFilter), "rule"]
     search_fields = ["=candidate__ticket_number", "candidate__name"]
     list_select_related = ["candidate", "county__city", "rule"]
-    change_form_template = "records/admin/exemption_change_form.html"
     fieldsets = [
+        ("证书原件照片与申请免考的课程", {"fields": ["review"]}),
         ("申请", {"fields": ["number", "window", "status", "submitted_at", "published_at"]}),
         ("考生", {"fields": ["candidate_name", "masked_id_number", "ticket_number", "county"]}),
         ("证书", {"fields": ["rule", "certificate_number", "issuer", "issued_on"]}),
@@ -74,11 +75,14 @@ class ExemptionApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
         ]}),
     ]
     readonly_fields = [
-        "number", "window", "status", "submitted_at", "published_at", "candidate_name", "masked_id_number",
+        "review", "number", "window", "status", "submitted_at", "published_at", "candidate_name", "masked_id_number",
         "ticket_number", "county", "rule", "certificate_number", "issuer", "issued_on", "county_decided_by",
         "county_decided_at", "city_decided_by", "city_decided_at", "province_decided_by", "province_decided_at",
         "history",
     ]
+
+    class Media:
+        css = {"all": ["records/exemptions.css"]}
 
     def get_queryset(self, request):
         return selectors.officer_applications(request.user)
@@ -127,16 +131,15 @@ class ExemptionApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
             "<tbody>{}</tbody></table>", rows,
         )
 
-    # ------------------------------------------------------------------ review page
+    @admin.display(description="照片与课程")
+    def review(self, obj):
+        """The certificate photos side by side with the ticked courses and each office's opinion so far."""
+        return render_to_string("records/admin/_exemption_review.html", {
+            "application": obj, "photos": list(obj.photos.all()),
+            "items": list(obj.items.select_related("course")),
+        })
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_queryset(request).filter(pk=object_id).first() if str(object_id).isdigit() else None
-        extra = dict(extra_context or {})
-        if obj is not None:
-            application = selectors.get_officer_application(user=request.user, pk=obj.pk)
-            extra.update(exemption=application, exemption_items=list(application.items.all()),
-                         exemption_photos=list(application.photos.all()))
-        return super().change_view(request, object_id, form_url, extra)
+    # ------------------------------------------------------------------ review page
 
     def workbench_decisions(self, request, obj):
         if not services.may_decide(request.user, obj):
