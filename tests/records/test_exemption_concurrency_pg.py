@@ -12,7 +12,14 @@ from records.exemption_models import ExemptionApplication, ExemptionItem
 from records.models import PassedCourse
 from tests.concurrency import run_together
 from tests.factories import OfficerFactory, county
-from tests.records.exemption_setup import answers, eligible_candidate, exemption_window, make_rules, officers, photo
+from tests.records.exemption_setup import (
+    answers,
+    eligible_candidate,
+    exemption_window,
+    make_rules,
+    officers,
+    photo,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("private_storage")]
 Status = ExemptionApplication.Status
