@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, Q, When
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +19,8 @@ from records import exemptions as services
 from records.exemption_forms import StepDecisionForm
 from records.exemption_models import ExemptionApplication
 from zikao.audit import events_of
+from zikao.models import BusinessWindow
+from zikao.selectors import windows_of_kind
 from zikao.views_helpers import admin_page_context
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
@@ -59,6 +62,7 @@ EXEMPTION_QUEUE = Queue(
 class ExemptionApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
     queue = EXEMPTION_QUEUE
     decision_errors = (services.ExemptionError,)
+    change_list_template = "records/admin/exemption_change_list.html"
     list_display = ["number_link", "candidate_name", "ticket_number", "county", "rule", "status", "submitted_at"]
     list_display_links = ["number_link"]
     list_filter = ["status", ("window", admin.RelatedOnlyFieldListFilter), "rule"]
@@ -162,6 +166,7 @@ class ExemptionApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
             path("<int:pk>/decide/<str:expected>/", wrap(self.decide_view), name="records_exemption_decide"),
             path("<int:pk>/approve-all/<str:expected>/", wrap(self.approve_all_view),
                  name="records_exemption_approve_all"),
+            path("publish/", wrap(self.publish_view), name="records_exemption_publish"),
             *super().get_urls(),
         ]
 
@@ -199,3 +204,30 @@ class ExemptionApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
             photos=list(application.photos.all()),
         )
         return TemplateResponse(request, "records/admin/exemption_decision.html", context, status=400 if request.method == "POST" else 200)
+
+    # ------------------------------------------------------------------ publication
+
+    def publish_view(self, request):
+        """发布审核结果 (province): per exemption window, how many are decided and unpublished, how
+        many still under review; publishing one makes its results visible to the candidates."""
+        if not request.user.has_perm("records.publish_exemption"):
+            raise PermissionDenied
+        windows = windows_of_kind(BusinessWindow.Kind.EXEMPTION)
+        if request.method == "POST":
+            window = get_object_or_404(windows, pk=request.POST.get("window") or 0)
+            try:
+                published, pending = services.publish_results(window=window, actor=request.user)
+            except services.ExemptionError as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                text = f"{window.title}：已发布审核结果 {published} 份。"
+                if pending:
+                    text += f"另有 {pending} 份尚未审核完成，审核完成后请再次发布。"
+                self.message_user(request, text, messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:records_exemption_publish"))
+        rows = [
+            (window, selectors.decided_unpublished(window).count(), selectors.pending_count(window))
+            for window in windows
+        ]
+        context = admin_page_context(self, request, title="发布免考审核结果", rows=rows)
+        return TemplateResponse(request, "records/admin/exemption_publish.html", context)

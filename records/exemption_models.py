@@ -75,7 +75,7 @@ class ExemptionApplication(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = verbose_name_plural = "免考申请"
-        permissions = [("decide_exemption", "审核免考申请")]
+        permissions = [("decide_exemption", "审核免考申请"), ("publish_exemption", "发布免考审核结果")]
         constraints = [
             models.UniqueConstraint(
                 fields=["candidate", "window"], condition=Q(status__in=ACTIVE_EXEMPTION_STATUSES),

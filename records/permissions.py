@@ -6,5 +6,5 @@ EXEMPTION_OFFICER_PERMISSIONS = ["records.view_exemptionapplication", "records.d
 OFFICER_PERMISSIONS = {
     "county": ["records.view_passedcourse", *EXEMPTION_OFFICER_PERMISSIONS],
     "city": ["records.view_passedcourse", *EXEMPTION_OFFICER_PERMISSIONS],
-    "province": ["records.view_passedcourse", *EXEMPTION_OFFICER_PERMISSIONS],
+    "province": ["records.view_passedcourse", *EXEMPTION_OFFICER_PERMISSIONS, "records.publish_exemption"],
 }

@@ -3,7 +3,6 @@ province offices approve in admin; the results are published; the candidate sees
 the transcript lists 00015 with source 免考."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from candidates.models import OfficerScope
@@ -95,7 +94,16 @@ def test_apply_with_cet4_three_offices_approve_published_and_on_the_transcript(
     # Before publication the candidate still sees 待发布; then the province publishes.
     page.goto(f"{live_server.url}/records/exemptions/")
     expect(page.get_by_role("cell", name="待发布")).to_be_visible()
-    call_command("publish_exemptions", str(world["window"].pk))
+    admin = admin_page(browser, live_server, "province-e2e")
+    admin.goto(f"{live_server.url}/admin/records/exemptionapplication/")
+    admin.get_by_role("link", name="发布审核结果").click()
+    expect(admin.get_by_role("cell", name=world["window"].title)).to_be_visible()
+    screenshot(admin, artifacts_dir, "exemption-admin-publish")
+    assert_accessible(admin)
+    admin.once("dialog", lambda dialog: dialog.accept())
+    admin.get_by_role("button", name="发布审核结果").click()
+    expect(admin.get_by_text(f"{world['window'].title}：已发布审核结果 1 份。")).to_be_visible()
+    admin.context.close()
 
     page.goto(f"{live_server.url}/center/")
     expect(page.get_by_text("免考审核结果已发布").first).to_be_visible()

@@ -282,3 +282,32 @@ def test_candidates_and_unscoped_staff_cannot_reach_the_review(client, world):
     assert client.post(url).status_code == 302  # to the admin login
     application.refresh_from_db()
     assert application.status == Status.PENDING_COUNTY
+
+
+def test_the_province_publishes_a_windows_results_in_admin(client, world):
+    application = submitted(world["candidate"], world["cet4"], "00015")
+    for step in ("county", "city", "province"):
+        exemptions.approve_all(officer=world[step], application=application)
+    client.force_login(world["county"])
+    assert client.get("/admin/records/exemptionapplication/publish/").status_code == 403
+    assert client.post("/admin/records/exemptionapplication/publish/", {"window": world["window"].pk}).status_code == 403
+    client.force_login(world["province"])
+    listing = client.get("/admin/records/exemptionapplication/?wb=all").content.decode()
+    assert "发布审核结果" in listing
+    page = client.get("/admin/records/exemptionapplication/publish/").content.decode()
+    assert world["window"].title in page and "<td>1</td>" in page
+    response = client.post("/admin/records/exemptionapplication/publish/", {"window": world["window"].pk}, follow=True)
+    assert f"{world['window'].title}：已发布审核结果 1 份。" in response.content.decode()
+    application.refresh_from_db()
+    assert application.published_at is not None
+
+
+def test_the_queue_waits_for_the_right_office_on_the_workbench(client, world):
+    submitted(world["candidate"], world["cet4"], "00015")
+    client.force_login(world["county"])
+    assert "免考审核" in client.get("/admin/").content.decode()
+    mine = client.get("/admin/records/exemptionapplication/?wb=mine").content.decode()
+    assert "MK00000001" in mine
+    client.force_login(world["city"])
+    assert "MK00000001" not in client.get("/admin/records/exemptionapplication/?wb=mine").content.decode()
+    assert "MK00000001" in client.get("/admin/records/exemptionapplication/?wb=all").content.decode()
