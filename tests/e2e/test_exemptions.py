@@ -125,3 +125,38 @@ def test_why_not_without_a_course_passed_by_examination(phone_page, live_server,
     phone_page.goto(f"{live_server.url}/records/exemptions/apply/")
     expect(phone_page.get_by_role("alert")).to_contain_text("至少有一门课程在山西省通过考试取得合格成绩")
     look(phone_page, artifacts_dir, "exemption-refused-360")
+
+
+def test_the_county_refuses_a_course_with_a_reason_in_the_decision_bar(
+    browser, phone_page, live_server, world, artifacts_dir,
+):
+    from records import exemptions
+    from tests.records.exemption_setup import answers, photo
+
+    candidate = world["candidate"]
+    from exams.exemption_models import ExemptionRule
+
+    draft = exemptions.save_draft(candidate=candidate, answers=answers(ExemptionRule.objects.get(code="CET4"), "00015"),
+                                  photos=[photo()])
+    application, _ = exemptions.submit_exemption(candidate=candidate, draft=draft)
+    admin = admin_page(browser, live_server, "xiaodian-e2e")
+    admin.goto(f"{live_server.url}/admin/records/exemptionapplication/{application.pk}/change/")
+    admin.get_by_text("逐门审核（县区）…", exact=True).click()
+    bar = admin.locator(".wb-decision-form")
+    bar.get_by_role("radio", name="不同意").check()
+    bar.get_by_role("textbox").fill("成绩报告单照片不清晰，无法核对")
+    screenshot(admin, artifacts_dir, "exemption-admin-per-course")
+    assert_accessible(admin)
+    admin.once("dialog", lambda dialog: dialog.accept())
+    bar.get_by_role("button", name="逐门审核（县区）并下一条").click()
+    expect(admin.get_by_text(f"已提交 {application.number} 的审核意见。")).to_be_visible()
+    admin.context.close()
+    application.refresh_from_db()
+    assert application.status == "decided"  # nothing left for the city and the province
+
+    exemptions.publish_results(window=world["window"])
+    sign_in(phone_page, live_server, candidate)
+    phone_page.goto(f"{live_server.url}/records/exemptions/")
+    expect(phone_page.locator(".exemption-result-refused")).to_have_text("不同意")
+    expect(phone_page.get_by_text("成绩报告单照片不清晰，无法核对（县区招考办）")).to_be_visible()
+    look(phone_page, artifacts_dir, "exemption-results-refused-360")
