@@ -330,3 +330,25 @@ def test_the_results_page_reads_a_fixed_number_of_queries(client, world):
         page = client.get(RESULTS).content.decode()
     assert page.count("exemption-card") == 2
     assert len(two) == len(one), [q["sql"][:120] for q in two.captured_queries]
+
+
+def test_a_photo_that_is_also_an_archive_is_refused(client, world, private_storage):
+    import io
+    import zipfile
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("a.txt", "x")
+    client.force_login(world["candidate"].user)
+    response = client.post(APPLY, form_data(photos=[upload("cert.jpg", certificate_jpeg() + archive.getvalue())]))
+    assert response.status_code == 400 and "夹带了压缩包" in response.content.decode()
+    assert not ExemptionPhoto.objects.exists() and stored_files(private_storage) == []
+
+
+def test_posts_without_the_csrf_token_are_refused(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["candidate"].user)
+    assert client.post(APPLY, form_data()).status_code == 403
+    assert not ExemptionApplication.objects.exists()
