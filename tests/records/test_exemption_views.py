@@ -352,3 +352,12 @@ def test_posts_without_the_csrf_token_are_refused(world):
     client.force_login(world["candidate"].user)
     assert client.post(APPLY, form_data()).status_code == 403
     assert not ExemptionApplication.objects.exists()
+
+
+def test_the_queue_exports_with_masked_id_numbers_within_scope(client, world):
+    application = submitted(world["candidate"], world["cet4"], "00015")
+    other = submitted(eligible_candidate(county_code="140106"), world["cet4"], "00015")
+    client.force_login(world["county"])
+    body = client.get("/admin/records/exemptionapplication/workbench-export/?wb=all&format=csv").content.decode("utf-8-sig")
+    assert application.number in body and world["candidate"].masked_id_number in body
+    assert world["candidate"].id_number not in body and other.number not in body
