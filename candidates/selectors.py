@@ -31,6 +31,7 @@ WINDOW_LINKS = {
     BusinessWindow.Kind.PRACTICAL_REGISTRATION: "practical_registration",
     BusinessWindow.Kind.GRADUATION: "graduation_apply",
     BusinessWindow.Kind.INTER_PROVINCE_TRANSFER_OUT: "transfer_out_apply",
+    BusinessWindow.Kind.EXEMPTION: "exemption_apply",
 }
 
 

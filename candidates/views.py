@@ -330,7 +330,7 @@ QUERY_CENTRE = [
     ("报考简章", "notice_list", None, "?category=guide"),
     ("专业计划查询", "plan_list", None, ""),
     ("准考证打印", "admission_ticket", None, ""),
-    ("当次免考审核结果查询", "pending_page", "exemption-results", ""),
+    ("当次免考审核结果查询", "exemption_results", None, ""),
     ("订单查询", "order_list", None, ""),
     ("通知公告", "notice_list", None, ""),
     ("毕业合格条件查询", "graduation_conditions", None, ""),

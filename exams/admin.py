@@ -134,4 +134,5 @@ class VenueAdmin(CatalogueAdmin):
         return sum(room.capacity for room in obj.rooms.all())
 
 from exams import practical_admin  # noqa: E402, F401 — 实践性环节报名 and its fees
+from exams.exemption_admin import ExemptionRuleAdmin  # noqa: E402, F401 — 免考规则
 from exams.seat_admin import TicketSeatAdmin  # noqa: E402, F401 — 考场座位 and 准考证核验

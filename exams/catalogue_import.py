@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from exams import services
+from exams.exemption_models import ExemptionRule, ExemptionRuleCourse
 from exams.models import (
     Course,
     CourseSubstitution,
@@ -79,6 +80,10 @@ KINDS = [
         "venue": ("考点代码", "venue_code"), "number": ("考场号", "room_number"),
         "capacity": ("座位数", "capacity"),
     }, ("venue", "number")),
+    Kind("exemptions", "免考规则", ("免考规则", "exemption_rules"), {
+        "code": ("依据代码", "basis_code"), "name": ("免考依据", "basis"), "course": ("课程代码", "course_code"),
+        "same": ("须同名课程", "same_course_required"), "active": ("可申请", "active"), "remark": ("说明", "remark"),
+    }, ("code", "name")),
 ]
 KIND_ORDER = {kind.key: i for i, kind in enumerate(KINDS)}  # referenced rows first
 
@@ -328,8 +333,23 @@ def _room(values, *, actor_label):
     return _upsert(Room, {"venue": venue, "number": values["number"]}, {"capacity": capacity}, actor_label)
 
 
+def _exemption_rule(values, *, actor_label):
+    """免考规则: one row per basis and course (a transcript basis may have a row without a course)."""
+    code = values["code"].strip().upper()
+    outcome, rule = services.upsert(ExemptionRule, lookup={"code": code}, values={
+        "name": values["name"], "same_course_required": _yes_no(values.get("same"), "须同名课程", False),
+        "active": _yes_no(values.get("active"), "可申请", True), "remark": values.get("remark", ""),
+    }, actor_label=actor_label)
+    if values.get("course"):
+        course = _get(Course, "课程代码", code=values["course"])
+        linked = _upsert(ExemptionRuleCourse, {"rule": rule, "course": course}, {}, actor_label)
+        if outcome == "unchanged":
+            outcome = "updated" if linked == "created" else "unchanged"
+    return outcome
+
+
 IMPORTERS = {
     "institutions": _institution, "courses": _course, "majors": _major, "plans": _plan,
     "substitutions": _substitution, "sittings": _sitting, "timetable": _timetable, "venues": _venue,
-    "rooms": _room,
+    "rooms": _room, "exemptions": _exemption_rule,
 }

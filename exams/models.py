@@ -390,5 +390,6 @@ class RegistrationItem(models.Model):
         return str(self.course)
 
 
+from exams.exemption_models import ExemptionRule, ExemptionRuleCourse  # noqa: E402, F401
 from exams.practical_models import PracticalFee, PracticalRegistration, PracticalRegistrationItem  # noqa: E402, F401
 from exams.seat_models import TicketSeat  # noqa: E402, F401 — 准考证考场座位

@@ -7,6 +7,7 @@ exams.services); county and city offices read the venues and rooms of their scop
 CATALOGUE_MODELS = [
     "examsitting", "examslot", "institution", "major", "course", "plancourse", "coursesubstitution",
     "timetableentry", "venue", "room",
+    "exemptionrule", "exemptionrulecourse",
 ]
 
 OFFICER_PERMISSIONS = {

@@ -71,4 +71,5 @@ class PassedCourse(models.Model):
         return format(self.score.normalize(), "f")
 
 
+from records.exemption_models import ExemptionApplication, ExemptionItem, ExemptionPhoto  # noqa: E402, F401
 from records.graduation_models import CertificateCounter, GraduationApplication  # noqa: E402, F401 — 毕业申请

@@ -1,9 +1,12 @@
 """Officers read the ledgers of the candidates in their scope and check printed transcripts."""
 
+# 免考申请: each office decides its own step (scope in records.exemptions.may_decide).
+EXEMPTION_OFFICER_PERMISSIONS = ["records.view_exemptionapplication", "records.decide_exemption"]
+
 OFFICER_PERMISSIONS = {
-    "county": ["records.view_passedcourse"],
-    "city": ["records.view_passedcourse"],
-    "province": ["records.view_passedcourse"],
+    "county": ["records.view_passedcourse", *EXEMPTION_OFFICER_PERMISSIONS],
+    "city": ["records.view_passedcourse", *EXEMPTION_OFFICER_PERMISSIONS],
+    "province": ["records.view_passedcourse", *EXEMPTION_OFFICER_PERMISSIONS, "records.publish_exemption"],
 }
 
 # 毕业申请 (records/graduation_admin.py): county offices pre-check, the province decides; city

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from records import graduation_views, views
+from records import exemption_views, graduation_views, views
 
 urlpatterns = [
     path("passed/", views.passed, name="passed_courses"),
@@ -9,4 +9,9 @@ urlpatterns = [
     path("graduation/apply/", graduation_views.apply, name="graduation_apply"),
     path("graduation/<str:number>/pdf/", graduation_views.registration_form_pdf, name="graduation_pdf"),
     path("graduation/<str:number>/photo/", graduation_views.photo, name="graduation_photo"),
+    path("exemptions/", exemption_views.results, name="exemption_results"),
+    path("exemptions/apply/", exemption_views.apply, name="exemption_apply"),
+    path("exemptions/apply/<int:pk>/", exemption_views.confirm, name="exemption_confirm"),
+    path("exemptions/<int:pk>/withdraw/", exemption_views.withdraw, name="exemption_withdraw"),
+    path("exemptions/photos/<int:pk>/", exemption_views.photo, name="exemption_photo"),
 ]

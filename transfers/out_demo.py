@@ -14,7 +14,7 @@ from records.services import add_passed_course
 from zikao.models import BusinessWindow
 from zikao.selectors import current_window
 
-TICKET = "010526100035"
+TICKET = "010526100037"
 PASSED = [("03708", 74, "202410"), ("03709", 69, "202504"), ("00054", 82, "202510"), ("00067", 65, "202604")]
 
 
@@ -29,7 +29,7 @@ def seed(now=None):
             opens_at=now - datetime.timedelta(days=2),
             closes_at=now + datetime.timedelta(days=12),
         )
-    candidate = _candidate("demo-transfer-out", "140105", 35, "吴静", "F", "enrolled", TICKET, "120201K")
+    candidate = _candidate("demo-transfer-out", "140105", 37, "吴静", "F", "enrolled", TICKET, "120201K")
     courses = {c.code: c for c in Course.objects.filter(code__in=[row[0] for row in PASSED] + ["00015"])}
     sittings = {s.code: s for s in ExamSitting.objects.all()}
     for code, score, sitting in PASSED:

@@ -99,6 +99,13 @@ class AuditAction(models.TextChoices):
     TRANSFER_OUT_CLOSE = "transfer_out_close", "确认已转出（考籍关闭）"
     TRANSFER_OUT_RETURN = "transfer_out_return", "退回省际转出申请"
     TRANSFER_OUT_LAPSE = "transfer_out_lapse", "省际转出申请逾期失效"
+    # 免考申请 (records/exemptions.py): candidates submit / withdraw, county → city → province decide
+    EXEMPTION_SUBMIT = "exemption_submit", "提交免考申请"
+    EXEMPTION_WITHDRAW = "exemption_withdraw", "撤销免考申请"
+    EXEMPTION_DECIDE_COUNTY = "exemption_decide_county", "县区审核免考申请"
+    EXEMPTION_DECIDE_CITY = "exemption_decide_city", "市审核免考申请"
+    EXEMPTION_DECIDE_PROVINCE = "exemption_decide_province", "省审核免考申请（终审）"
+    EXEMPTION_PUBLISH = "exemption_publish", "发布免考审核结果"
 
 
 def action_label(action):

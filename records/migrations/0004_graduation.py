@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         ('candidates', '0004_officer_scope_institution'),
         ('exams', '0003_practical_registration'),
         ('payments', '0001_orders_and_payments'),
-        ('records', '0001_passed_courses'),
+        ('records', '0003_exemptions'),
         ('zikao', '0004_merge_0003_block_generation_0003_case_claim'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
