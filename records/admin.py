@@ -77,3 +77,4 @@ class PassedCourseAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request), "opts": self.model._meta, "title": "成绩单核验",
             "form": form, "result": result,
         })
+from records.score_admin import ScoreAdmin, ScorePublicationAdmin, ScoreRecheckAdmin  # noqa: E402, F401

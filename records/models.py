@@ -69,3 +69,6 @@ class PassedCourse(models.Model):
         if self.score is None:
             return self.get_source_display()
         return format(self.score.normalize(), "f")
+
+
+from records.score_models import Score, ScorePublication, ScoreRecheck  # noqa: E402, F401

@@ -83,7 +83,12 @@ if any(path.rsplit(".", 1)[-1] == "DemoProvider" for path in PAYMENT_PROVIDERS):
 CELERY_BEAT_SCHEDULE = {
     **CELERY_BEAT_SCHEDULE,  # noqa: F405
     "expire-unpaid-orders": {"task": "payments.tasks.expire_orders", "schedule": 60.0},
+    # Scores at their publication time (records.tasks; also `manage.py publish_scores`).
+    "publish-due-scores": {"task": "records.tasks.publish_due_scores", "schedule": 15.0},
 }
+# Beat publishes scores here; a request that finds a publication due shows "正在发布" instead of
+# making the province-wide publication itself (the embedded default publishes at request time).
+SCORES_PUBLISH_AT_REQUEST = env_bool("SCORES_PUBLISH_AT_REQUEST", False)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
