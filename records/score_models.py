@@ -157,5 +157,5 @@ class ScoreRecheck(models.Model):
     @property
     def outcome_text(self):
         if self.status == self.Status.CORRECTED:
-            return f"成绩已更正：{self.original_text} → {self.corrected_text}"
+            return f"成绩已更正为 {self.corrected_text}（原成绩 {self.original_text}）"
         return self.get_status_display()

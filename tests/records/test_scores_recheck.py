@@ -116,7 +116,7 @@ def test_kept_score_is_told_to_the_candidate(client, wang, xiaodian):
     message = CandidateMessage.objects.filter(candidate=wang).latest("id")
     assert message.title == "成绩复核结果：03709 马克思主义基本原理概论" and "维持原成绩" in message.body
     client.force_login(wang.user)
-    assert "成绩复核：维持原成绩（经复核，合分无误）" in client.get("/records/scores/").content.decode()
+    assert "成绩复核：维持原成绩。经复核，合分无误" in client.get("/records/scores/").content.decode()
     with pytest.raises(scores.ScoreError) as refused:
         scores.keep_score(officer=xiaodian, recheck=recheck)
     assert refused.value.code == "already_decided"
@@ -130,7 +130,7 @@ def test_a_correction_to_a_pass_enters_the_ledger(client, wang, xiaodian):
     assert (entry.score, entry.source, entry.sitting.code) == (65, "exam", "202604")
     client.force_login(wang.user)
     page = client.get("/records/scores/").content.decode()
-    assert "成绩复核：成绩已更正：55 → 65（合分有误）" in page
+    assert "成绩复核：成绩已更正为 65（原成绩 55）。合分有误" in page
 
 
 def test_an_absent_mark_corrected_to_a_fail_and_a_pass_corrected_upwards(wang, xiaodian):

@@ -5,7 +5,7 @@ from django.db import transaction
 
 DEMO_MODULES = [
     "zikao.demo", "candidates.demo", "identity.demo", "transfers.demo", "exams.demo", "records.demo",
-    "exams.registration_demo", "exams.practical_demo",
+    "exams.registration_demo", "exams.practical_demo", "records.scores_demo",
 ]
 
 
