@@ -106,7 +106,8 @@ class ScoreRecheck(models.Model):
     candidate = models.ForeignKey(
         Candidate, on_delete=models.PROTECT, related_name="score_rechecks", verbose_name="考生"
     )
-    score = models.ForeignKey(Score, on_delete=models.PROTECT, related_name="rechecks", verbose_name="成绩")
+    # One request per score, so per candidate, sitting and course (the one-to-one's unique constraint).
+    score = models.OneToOneField(Score, on_delete=models.PROTECT, related_name="recheck", verbose_name="成绩")
     reason = models.CharField("申请理由", max_length=200)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     original_score = models.DecimalField("原成绩", max_digits=4, decimal_places=1, null=True, blank=True)
@@ -125,7 +126,6 @@ class ScoreRecheck(models.Model):
         verbose_name = verbose_name_plural = "成绩复核"
         permissions = [("decide_scorerecheck", "办理成绩复核")]
         constraints = [
-            models.UniqueConstraint(fields=["score"], name="one_recheck_per_score"),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "unchanged", "corrected"]), name="recheck_status_known"
             ),

@@ -10,16 +10,16 @@ NOTHING = Q(pk__in=[])
 
 
 def latest_published_scores(candidate):
-    """The candidate's published scores of the latest sitting they have published scores in, with
-    their re-check requests: two queries, whatever the number of courses."""
+    """The candidate's published scores of the latest sitting they have published scores in, each
+    with its sitting, publication, course and re-check request: one query, whatever the number of
+    courses (the score morning's page)."""
     latest = (
         Score.objects.filter(candidate=candidate, published=True)
         .order_by("-sitting__code").values("sitting_id")[:1]
     )
     return list(
         Score.objects.filter(candidate=candidate, published=True, sitting_id=Subquery(latest))
-        .select_related("sitting__score_publication", "course")
-        .prefetch_related("rechecks")
+        .select_related("sitting__score_publication", "course", "recheck")
         .order_by("course__code")
     )
 

@@ -11,9 +11,16 @@ from records import score_selectors, scores
 from records.decorators import own_record_required
 
 
+def _recheck(row):
+    try:
+        return row.recheck
+    except scores.ScoreRecheck.DoesNotExist:
+        return None
+
+
 def _with_rechecks(rows):
     for row in rows:
-        row.recheck = next(iter(row.rechecks.all()), None)
+        row.request = _recheck(row)
     return rows
 
 
@@ -42,7 +49,7 @@ def current_scores(request):
         "now": now,
         "recheck_open": sitting is not None and scores.recheck_open(sitting, now),
         "can_recheck": sitting is not None and scores.recheck_open(sitting, now)
-        and any(row.recheck is None for row in rows),
+        and any(row.request is None for row in rows),
     })
 
 
@@ -74,7 +81,7 @@ def recheck(request):
     if sitting is None or not scores.recheck_open(sitting, now):
         messages.error(request, "当前没有可以申请复核的成绩（成绩未发布或已过复核截止日期）。")
         return redirect("current_scores")
-    open_rows = [row for row in rows if row.recheck is None]
+    open_rows = [row for row in rows if row.request is None]
     if not open_rows:
         messages.info(request, "本考次的课程都已申请过复核。")
         return redirect("current_scores")

@@ -108,7 +108,7 @@ def scenarios(quick, rush_users=None, rush_arrivals=RUSH_ARRIVAL_SECONDS):
                  settings_module="settings_registration"),
         # Score morning (scripts/bench/scores_spike.py): every candidate within 10 s of publication.
         Scenario("scores", f"scores published: {scores_spike.users(quick):,} candidates within 10 s", "ScoresSpikeUser",
-                 "scores page", scores_spike.users(quick), scores_spike.users(quick) / 10, 0, 40),
+                 "scores page", scores_spike.users(quick), scores_spike.users(quick) / 10, 0, 120),
     ]
 
 

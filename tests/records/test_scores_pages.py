@@ -88,8 +88,8 @@ def test_queries_do_not_grow_with_the_courses(client, django_assert_num_queries,
     scores.publish_scores(sitting=sitting, actor_label="test")
     client.force_login(candidate.user)
     client.get("/records/scores/")  # the publication state is cached from here on
-    # session, user with candidate, scores of the latest sitting, their re-checks
-    with django_assert_num_queries(4):
+    # session (database sessions here; Redis in production), user with candidate, the scores
+    with django_assert_num_queries(3):
         response = client.get("/records/scores/")
     assert response.content.decode().count("verdict-pass") == count
 
