@@ -9,12 +9,11 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 
 from records import score_selectors, scores
 from records.score_models import Score, ScorePublication, ScoreRecheck
-from zikao.audit import events_of
-from zikao.views_helpers import admin_page_context
+from zikao.admin import ReadOnlyAdmin
+from zikao.views_helpers import admin_page_context, history_table
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
 Status = ScoreRecheck.Status
@@ -67,17 +66,6 @@ RECHECK_QUEUE = Queue(
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ScoreRecheck)
 class ScoreRecheckAdmin(WorkbenchMixin, ReadOnlyAdmin):
     queue = RECHECK_QUEUE
@@ -128,16 +116,7 @@ class ScoreRecheckAdmin(WorkbenchMixin, ReadOnlyAdmin):
 
     @admin.display(description="处理记录")
     def history(self, obj):
-        labels = dict(Status.choices)
-        rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
-            (_local(e.created_at), e.actor_label, e.action_label,
-             f"{labels.get(e.from_state, '—')} → {labels.get(e.to_state, '—')}", e.reason or "")
-            for e in events_of(obj)
-        ))
-        return format_html(
-            "<table><thead><tr><th>时间</th><th>操作人</th><th>操作</th><th>状态</th><th>说明</th></tr></thead>"
-            "<tbody>{}</tbody></table>", rows,
-        )
+        return history_table(obj, Status.choices, reason_label="说明")
 
     # ------------------------------------------------------------------ decisions
 
