@@ -32,7 +32,7 @@ def _result(i, k):
     return str(40 + (i * 37 + k * 11) % 56)
 
 
-def prepare(data, *, count, log):
+def prepare(data, *, count, log, close=True):
     """Scores for the last ``count`` submit candidates, imported and published; returns the pool."""
     import bench_support as bench
     from django.contrib.auth import get_user_model
@@ -79,7 +79,8 @@ def prepare(data, *, count, log):
         response = client.get("/records/scores/")
     assert response.status_code == 200 and "verdict-" in response.content.decode(), response.status_code
     FIGURES["queries"] = len(captured)
-    connection.close()
+    if close:  # the driver's connection must not outlive the preparation (the test's must)
+        connection.close()
     return {"scores_sessions": [[key, tickets[pk]] for key, pk in zip(keys, user_ids, strict=True)],
             "scores_target": count}
 

@@ -17,7 +17,7 @@ def test_prepare_imports_publishes_and_signs_the_candidates_in(settings, tmp_pat
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}}}
     exams_demo.seed()
     user_ids = bench.seed_candidates(count=6, start=70, prefix="spiketest")
-    pool = scores_spike.prepare({"submit_user_ids": user_ids}, count=5, log=lambda message: None)
+    pool = scores_spike.prepare({"submit_user_ids": user_ids}, count=5, log=lambda message: None, close=False)
 
     assert pool["scores_target"] == 5 and len(pool["scores_sessions"]) == 5
     assert ScorePublication.objects.get().sitting.code == scores_spike.SITTING
