@@ -326,7 +326,7 @@ def ticket_number(request):
 
 QUERY_CENTRE = [
     ("合格成绩查询", "passed_courses", None, ""),
-    ("当次成绩查询", "pending_page", "scores", ""),
+    ("当次成绩查询", "current_scores", None, ""),
     ("报考简章", "notice_list", None, "?category=guide"),
     ("专业计划查询", "plan_list", None, ""),
     ("准考证打印", "admission_ticket", None, ""),

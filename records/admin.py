@@ -81,3 +81,4 @@ class PassedCourseAdmin(admin.ModelAdmin):
 
 from records import graduation_admin  # noqa: E402, F401 — 毕业申请
 from records.exemption_admin import ExemptionApplicationAdmin  # noqa: E402, F401
+from records.score_admin import ScoreAdmin, ScorePublicationAdmin, ScoreRecheckAdmin  # noqa: E402, F401

@@ -73,3 +73,4 @@ class PassedCourse(models.Model):
 
 from records.exemption_models import ExemptionApplication, ExemptionItem, ExemptionPhoto  # noqa: E402, F401
 from records.graduation_models import CertificateCounter, GraduationApplication  # noqa: E402, F401 — 毕业申请
+from records.score_models import Score, ScorePublication, ScoreRecheck  # noqa: E402, F401

@@ -73,3 +73,28 @@ def add_passed_course(*, candidate, course, source, score=None, sitting=None, ac
                   "sitting": sitting.code if sitting else None},
         )
     return entry, True
+
+
+def correct_exam_score(*, candidate, course, sitting, score, actor=None, actor_label=""):
+    """A 成绩复核 corrected the passing score of ``course`` passed in ``sitting``: the ledger entry
+    keeps its pass and takes the corrected score (still a pass). Returns the entry."""
+    score = _score(score)
+    if score is None or score < PASS_MARK:
+        raise RecordError(f"更正后的成绩须达到{PASS_MARK}分，已登记的合格课程不能在此撤销。", code="score_below_pass")
+    with transaction.atomic():
+        Candidate.objects.select_for_update().get(pk=candidate.pk)
+        entry = PassedCourse.objects.filter(
+            candidate=candidate, course=course, sitting=sitting, source=Source.EXAM
+        ).first()
+        if entry is None:
+            raise RecordError(f"课程 {course.code} 没有{sitting.label}考试合格的记录。", code="no_exam_pass")
+        if entry.score == score:
+            return entry
+        before = entry.score
+        entry.score = score
+        entry.save(update_fields=["score"])
+        record_event(
+            actor=actor, actor_label=actor_label, action=AuditAction.PASSED_COURSE_CORRECT, obj=entry,
+            from_state=str(before), to_state=str(score), data={"course": course.code, "sitting": sitting.code},
+        )
+    return entry

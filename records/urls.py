@@ -1,6 +1,6 @@
 from django.urls import path
 
-from records import exemption_views, graduation_views, views
+from records import exemption_views, graduation_views, score_views, views
 
 urlpatterns = [
     path("passed/", views.passed, name="passed_courses"),
@@ -14,4 +14,6 @@ urlpatterns = [
     path("exemptions/apply/<int:pk>/", exemption_views.confirm, name="exemption_confirm"),
     path("exemptions/<int:pk>/withdraw/", exemption_views.withdraw, name="exemption_withdraw"),
     path("exemptions/photos/<int:pk>/", exemption_views.photo, name="exemption_photo"),
+    path("scores/", score_views.current_scores, name="current_scores"),
+    path("scores/recheck/", score_views.recheck, name="score_recheck"),
 ]

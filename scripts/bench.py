@@ -42,6 +42,9 @@ from pathlib import Path
 
 import psutil
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "bench"))
+import scores_spike  # noqa: E402 - scripts/bench/, importable before Django is set up
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "scripts" / "bench"
 LOCUSTFILE = BENCH_DIR / "locustfile.py"
@@ -75,8 +78,8 @@ class Scenario:
     results: dict = field(default_factory=dict)
 
 
-RUSHES = ("rush", "reg_rush")
-NOTIFY_ORDERS, NOTIFY_ORDERS_QUICK = 1000, 300  # orders whose 支付宝 notifications are posted round-robin  # journeys measured from first to last, not a steady-state window
+RUSHES = ("rush", "reg_rush", "scores")  # journeys measured from first to last, not a steady-state window
+NOTIFY_ORDERS, NOTIFY_ORDERS_QUICK = 1000, 300  # orders whose 支付宝 notifications are posted round-robin
 
 
 def scenarios(quick, rush_users=None, rush_arrivals=RUSH_ARRIVAL_SECONDS):
@@ -105,6 +108,9 @@ def scenarios(quick, rush_users=None, rush_arrivals=RUSH_ARRIVAL_SECONDS):
         Scenario("reg_rush", f"registration rush: {rush_users:,} candidates", "RegistrationRushUser", "*",
                  rush_users, rush_spawn, 0, int(rush_users / rush_spawn) + 40,
                  settings_module="settings_registration"),
+        # Score morning (scripts/bench/scores_spike.py): every candidate within 10 s of publication.
+        Scenario("scores", f"scores published: {scores_spike.users(quick):,} candidates within 10 s", "ScoresSpikeUser",
+                 "scores page", scores_spike.users(quick), scores_spike.users(quick) / 10, 0, 120),
         # 支付宝 resending its notifications (up to eight times each): one state change per order.
         Scenario("notify", "支付宝 notifications, each delivered again and again", "NotifyUser", "notification",
                  16, 16, w, d, settings_module="settings_notify"),
@@ -586,7 +592,7 @@ def run_locust(scenario, server, data_path, out_dir, env, redis_prefix):
         "signin_argon2", "signin_pbkdf2", "center_sessions", "submit_sessions", "pdf_sessions", "rush_logins", "reg_rush_logins")])
     run_time = scenario.warmup + scenario.duration
     cmd = [
-        str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "--host", server.url,
+        str(BIN / "locust"), "-f", f"{LOCUSTFILE},{BENCH_DIR / 'scores_spike.py'}", "--headless", "--host", server.url,
         "-u", str(scenario.users), "-r", f"{scenario.spawn_rate:g}", "-t", f"{run_time}s",
         "--stop-timeout", "15", "--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0",
         scenario.user_class,
@@ -729,6 +735,7 @@ def verdicts(by_key, queries, checks, rush_users):
                            f"p99 {m('reg_rush').get('p99', float('nan')):.0f} ms",
                            j.get("ok") == users and j.get("wall", 1e9) <= 60 and reg.get("errors_total", 1) == 0
                            and checks.get("registration_duplicates", 1) == 0 and m("reg_rush").get("p99", 1e9) < 1000)
+    out.update(scores_spike.verdicts(by_key))
     if "notify" in by_key:
         note = m("notify")
         res = by_key["notify"].results
@@ -877,6 +884,9 @@ def main():
                 if not data["pdf_sessions"]:
                     log("no applications to print: skipping the PDF scenario")
                     continue
+                data_path.write_text(json.dumps(data))
+            if scenario.key == "scores":
+                data.update(scores_spike.prepare(data, count=scenario.users, log=log))
                 data_path.write_text(json.dumps(data))
             if scenario.settings_module:
                 # e.g. Django's default hashers: a second server for this scenario only.

@@ -106,6 +106,14 @@ class AuditAction(models.TextChoices):
     EXEMPTION_DECIDE_CITY = "exemption_decide_city", "市审核免考申请"
     EXEMPTION_DECIDE_PROVINCE = "exemption_decide_province", "省审核免考申请（终审）"
     EXEMPTION_PUBLISH = "exemption_publish", "发布免考审核结果"
+    # Scores of a sitting (records/scores.py)
+    SCORES_IMPORT = "scores_import", "导入成绩"
+    SCORE_IMPORT_CHANGE = "score_import_change", "导入更正未发布成绩"
+    SCORES_PUBLISH = "scores_publish", "发布成绩"
+    SCORE_RECHECK_SUBMIT = "score_recheck_submit", "申请成绩复核"
+    SCORE_RECHECK_UNCHANGED = "score_recheck_unchanged", "成绩复核：维持原成绩"
+    SCORE_RECHECK_CORRECT = "score_recheck_correct", "成绩复核：更正成绩"
+    PASSED_COURSE_CORRECT = "passed_course_correct", "更正合格成绩的分数"
 
 
 def action_label(action):

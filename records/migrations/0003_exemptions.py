@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('candidates', '0004_officer_scope_institution'),
         ('exams', '0005_exemption_rules'),
-        ('records', '0001_passed_courses'),
+        ('records', '0002_scores'),
         ('zikao', '0004_merge_0003_block_generation_0003_case_claim'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

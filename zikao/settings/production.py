@@ -85,7 +85,12 @@ CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-orders": {"task": "payments.tasks.expire_orders", "schedule": 60.0},
     # 省际转出 applications not confirmed by their window's close (also `manage.py lapse_transfers_out`).
     "lapse-unconfirmed-transfers-out": {"task": "transfers.tasks.lapse_transfer_out_applications", "schedule": 300.0},
+    # Scores at their publication time (records.tasks; also `manage.py publish_scores`).
+    "publish-due-scores": {"task": "records.tasks.publish_due_scores", "schedule": 15.0},
 }
+# Beat publishes scores here; a request that finds a publication due shows "正在发布" instead of
+# making the province-wide publication itself (the embedded default publishes at request time).
+SCORES_PUBLISH_AT_REQUEST = env_bool("SCORES_PUBLISH_AT_REQUEST", False)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -5,8 +5,8 @@ from django.db import transaction
 
 DEMO_MODULES = [
     "zikao.demo", "candidates.demo", "identity.demo", "transfers.demo", "exams.demo", "records.demo",
-    "exams.registration_demo", "exams.practical_demo", "exams.seat_demo", "records.exemption_demo",
-    "records.graduation_demo", "transfers.out_demo",
+    "exams.registration_demo", "exams.practical_demo", "exams.seat_demo", "records.scores_demo",
+    "records.exemption_demo", "records.graduation_demo", "transfers.out_demo",
 ]
 
 
