@@ -15,7 +15,6 @@ urlpatterns = [
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/attachment/", views.notice_attachment, name="notice_attachment"),
     path("points/", views.registration_points, name="points"),
-    path("info/<slug:slug>/", views.pending_page, name="pending_page"),
     path("healthz", views.healthz, name="healthz"),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),

@@ -17,17 +17,6 @@ from zikao.models import Notice
 
 HOME_LIST_LENGTH = 9
 
-# Links of the seed's link row whose functions are not part of this portal yet.
-# Each leads to a page that says so plainly (no dead links).
-PENDING_PAGES = {
-    "consulting": ("自考咨询", "在线咨询尚未开通。请拨打所属报名点的联系电话咨询，报名点联系方式可在“报名点查询”中查看。"),
-    "scores": ("成绩查询", "成绩查询尚未在本平台开通，请关注重要提示中的成绩发布公告。"),
-    "admission-ticket": ("准考证打印", "准考证打印尚未在本平台开通，开通时间将在重要提示中公布。"),
-    "exemption-results": ("当次免考审核结果查询", "免考审核结果查询尚未在本平台开通。"),
-    "business": ("业务办理", "该项业务尚未在本平台开通，开放时间以重要提示中的公告为准。"),
-}
-
-
 def _notices_block(now):
     """重要提示 and 自考资讯: the same for every visitor, so rendered once and shared (zikao.blocks).
     On the morning a window opens, candidates reload the home page until it does."""
@@ -105,14 +94,6 @@ def registration_points(request):
             "own_city": own_city, "collapsed": not city_code and not county_query,
         },
     )
-
-
-def pending_page(request, slug):
-    try:
-        title, text = PENDING_PAGES[slug]
-    except KeyError:
-        raise Http404 from None
-    return render(request, "zikao/pending.html", {"title": title, "text": text})
 
 
 @never_cache

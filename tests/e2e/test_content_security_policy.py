@@ -25,7 +25,7 @@ from transfers import services
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PUBLIC = [
-    "/", "/notices/", "/points/", "/info/business/", "/accounts/login/", "/accounts/password/reset/",
+    "/", "/notices/", "/points/", "/accounts/login/", "/accounts/password/reset/",
     "/accounts/password/reset/?county=140105", "/accounts/password/reset/sent/", "/accounts/ticket-number/",
     "/register/", "/register/new/", "/register/enrolled/", "/no-such-page/",
 ]

@@ -101,10 +101,12 @@ def test_every_home_link_leads_to_a_page(client):
         assert client.get(href).status_code in (200, 302), href
 
 
-def test_pending_pages_say_so_plainly(client):
-    page = client.get(reverse("pending_page", args=["consulting"])).content.decode()
-    assert "尚未开通" in page
-    assert client.get(reverse("pending_page", args=["no-such-page"])).status_code == 404
+def test_no_placeholder_page_remains(client):
+    """自考咨询 is the registration points' phones; the old "not yet open" pages are gone."""
+    home = client.get("/").content.decode()
+    assert '<a href="/points/">自考咨询</a>' in home
+    for path in ["/info/consulting/", "/info/scores/", "/info/admission-ticket/", "/info/business/"]:
+        assert client.get(path).status_code == 404
 
 
 def home_text(client):
