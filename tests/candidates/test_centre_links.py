@@ -66,6 +66,7 @@ def test_every_quick_entry_and_query_centre_link_leads_to_a_real_page(client, ca
                 for kind, url in window_links.items() if not url]
     assert [label for label, _url in query_links] == [
         "合格成绩查询", "当次成绩查询", "报考简章", "专业计划查询", "准考证打印", "当次免考审核结果查询", "订单查询", "通知公告",
+        "毕业合格条件查询",
     ]
     targets = [(f"快捷入口 {BusinessWindow.Kind(kind).label}", url) for kind, url in window_links.items() if url]
     targets += [(f"查询中心 {label}", url) for label, url in query_links]
