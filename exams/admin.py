@@ -38,9 +38,12 @@ class AuditedCatalogueMixin:
         objects = formset.save(commit=False)
         for obj in formset.deleted_objects:
             services.delete_catalogue_object(actor=request.user, obj=obj)
-        changed = dict(formset.changed_objects)
+        # By primary key: a new inline row has none yet, and Django refuses to hash it (all its
+        # fields are new).
+        changed = {obj.pk: fields for obj, fields in formset.changed_objects}
         for obj in objects:
-            services.save_catalogue_object(actor=request.user, obj=obj, changed_fields=changed.get(obj, []))
+            fields = changed.get(obj.pk, []) if obj.pk else [f.name for f in formset.model._meta.fields]
+            services.save_catalogue_object(actor=request.user, obj=obj, changed_fields=fields)
         formset.save_m2m()
 
 

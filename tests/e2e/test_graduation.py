@@ -8,9 +8,8 @@ import subprocess
 import pytest
 from playwright.sync_api import expect
 
-from exams.models import Course
 from records.graduation_models import GraduationApplication
-from records.services import add_passed_course
+from records.scores import import_scores_file, publish_scores
 from tests.catalogue import sitting
 from tests.e2e.helpers import admin_page, assert_accessible, fits_the_phone, screenshot
 from tests.e2e.test_transfers_apply import sign_in
@@ -48,16 +47,15 @@ def test_one_course_from_graduating_to_a_certificate(
     screenshot(page, artifacts_dir, "graduation-conditions-missing-360")
     assert_accessible(page)
 
-    # 2. The sitting's result enters the ledger. (Written with add_passed_course here; the lead
-    # switches this step to score publication once that branch is merged.)
-    add_passed_course(
-        candidate=candidate,
-        course=Course.objects.get(code="00102"),
-        source="exam",
-        score=68,
-        sitting=sitting("202704"),
+    # 2. The marking centre's file is imported and the operator publishes the sitting: the pass
+    # enters the ledger through the publication, as on the real score morning.
+    april = sitting("202704")
+    report = import_scores_file(
+        f"准考证号,课程代码,成绩\n{candidate.ticket_number},00102,68\n".encode(), sitting_code="202704",
         actor_label="test",
     )
+    assert not report.errors
+    publish_scores(sitting=april, actor_label="test", early=True)
     page.reload()
     expect(page.get_by_role("status")).to_contain_text("您已符合毕业条件")
     assert fits_the_phone(page)
