@@ -40,6 +40,12 @@ class Kind:
     required: tuple
 
 
+def kind_names(last_separator="、"):
+    """主考院校、课程 … 或 免考规则: the kinds of data one file or sheet may hold."""
+    labels = [kind.label for kind in KINDS]
+    return "、".join(labels[:-1]) + last_separator + labels[-1]
+
+
 KINDS = [
     Kind("institutions", "主考院校", ("主考院校", "院校", "institutions"), {
         "code": ("院校代码", "institution_code"), "name": ("院校名称", "institution_name"),
@@ -121,8 +127,7 @@ def _kind_of(table, file_stem):
     if not fitting:
         where = f"工作表“{table.name}”" if table.name else "文件"
         raise TableFileError(
-            f"无法判断{where}是哪类数据：请把工作表（或文件）命名为 主考院校、课程、专业、专业计划、顶替课程、考次、"
-            "课程考试安排、考点 或 考场，并按README中的列名填写第一行。",
+            f"无法判断{where}是哪类数据：请把工作表（或文件）命名为 {kind_names(' 或 ')}，并按README中的列名填写第一行。",
             code="unknown_table",
         )
     # The most specific match: plans (专业代码+课程代码+学分+类别) over majors, and so on.

@@ -105,7 +105,7 @@ def test_one_workbook_with_a_sheet_per_kind(tmp_path):
 def test_unreadable_files_fail_with_one_sentence(tmp_path):
     with pytest.raises(CommandError, match="缺少必需的列"):
         run(tmp_path, "课程.csv", "代码,名称\n00015,英语\n")
-    with pytest.raises(CommandError, match="无法判断"):
+    with pytest.raises(CommandError, match="无法判断.*考场 或 免考规则"):
         run(tmp_path, "data.csv", "甲,乙\n1,2\n")
     with pytest.raises(CommandError, match="无法打开该Excel文件"):
         run(tmp_path, "broken.xlsx", b"PK\x03\x04broken")

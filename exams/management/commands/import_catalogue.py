@@ -9,7 +9,7 @@ from zikao.tabular import TableFileError
 
 class Command(BaseCommand):
     help = (
-        "导入考试目录：主考院校、课程、专业、专业计划、顶替课程、考次、课程考试安排、考点、考场。"
+        f"导入考试目录：{catalogue_import.kind_names()}。"
         "CSV（UTF-8或GBK）或Excel .xlsx；一个文件一类数据，或一个工作簿每类一个工作表（列名见README）。"
         "按代码匹配：重复导入只更新，不会重复创建。"
     )
