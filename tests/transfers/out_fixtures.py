@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 import uuid
 from zoneinfo import ZoneInfo
 
@@ -121,3 +122,8 @@ def officers(db):
         ),
         "province": OfficerFactory(username="sx-out", scope__level=OfficerScope.Level.PROVINCE),
     }
+
+
+def mentions_course(text, code):
+    """Whether ``code`` appears as a course code, not inside a longer number (ZC00000015)."""
+    return re.search(rf"(?<!\d){code}(?!\d)", text) is not None

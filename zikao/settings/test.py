@@ -25,13 +25,15 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 
-# Each pytest-xdist worker gets its own Redis database: the tests clear the cache (FLUSHDB) between
-# tests, which would otherwise wipe the other worker's sessions and throttles mid-test.
+# Each pytest-xdist worker gets its own Redis database for the cache, and none of them is the
+# Celery broker's (REDIS_URL's own): the tests clear the cache (FLUSHDB) between tests, which would
+# otherwise wipe the other worker's sessions and throttles mid-test, or a message the broker holds
+# for a real worker process (tests/identity/test_tasks.py lost its redelivered task that way).
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-if REDIS_URL and _worker.startswith("gw"):
+if REDIS_URL:
     _url = urlsplit(REDIS_URL)
     _db = int(_url.path.strip("/") or 0)
-    _worker_db = (_db - int(_worker[2:])) % 16
+    _worker_db = (_db - 1 - (int(_worker[2:]) if _worker.startswith("gw") else 0)) % 16
     CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_worker_db}"))
 
 # 演示支付 exists only here and in the other non-production settings (production refuses it).
