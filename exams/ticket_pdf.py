@@ -4,10 +4,17 @@ The code (zikao.pdf) covers what an invigilator relies on: ticket number, name, 
 sitting and every line (course, slot, venue, room, seat). It does not cover the print time, so
 every printout of the same seating carries the same code; a re-seating changes it, and the
 officer's check then says the printout no longer matches the current seating.
+
+The QR code carries the address of 准考证核验 pre-filled with the ticket number and that code (never
+the ID number): an invigilator scans it, signs in to admin and presses 核验.
 """
 
 import base64
+from urllib.parse import urlencode
 
+import segno
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from exams.seats import ticket_seats
@@ -60,6 +67,7 @@ h2 { font-size: 11pt; margin: 5mm 0 1.5mm; }
 ol.rules { margin: 0; padding-left: 5mm; font-size: 8.5pt; line-height: 1.45; }
 .verification { margin-top: 5mm; border-top: .6pt dashed #777; padding-top: 2.5mm; font-size: 8.5pt; }
 .verification p { margin: .8mm 0; }
+.qr { float: right; width: 24mm; height: 24mm; margin-left: 4mm; }
 .code { font-size: 12pt; letter-spacing: 1.5pt; color: #000; }
 """
 
@@ -81,6 +89,18 @@ def check_ticket(candidate, sitting, code):
     return bool(seats) and pdf.code_matches(ticket_code(candidate, sitting, seats), code)
 
 
+def verify_url(candidate, code):
+    """The absolute address of 准考证核验 pre-filled with the ticket number and ``code`` (PORTAL_PUBLIC_URL)."""
+    query = urlencode({"ticket_number": candidate.ticket_number or "", "code": code})
+    return f"{settings.PORTAL_PUBLIC_URL.rstrip('/')}{reverse('admin:exams_verify_ticket')}?{query}"
+
+
+def qr_data_uri(text):
+    """``text`` as a QR code (error correction M, a 2-module quiet zone; the page margin adds the rest),
+    an SVG data URI: vectors print sharp at any size, and WeasyPrint draws them without a request."""
+    return segno.make(text, error="m", micro=False).svg_data_uri(border=2, omitsize=True)
+
+
 def photo_data_uri(photo_bytes):
     if not photo_bytes:
         return ""
@@ -100,6 +120,7 @@ def read_photo(photo):
 
 def render_ticket_pdf(*, candidate, sitting, seats, photo_bytes=b"", now=None):
     """The PDF bytes of the admission ticket (photo: the verified headshot's JPEG bytes, or none)."""
+    code = ticket_code(candidate, sitting, seats)
     return pdf.render_pdf("exams/ticket_pdf.html", {
         "title": TITLE,
         "candidate": candidate,
@@ -108,7 +129,8 @@ def render_ticket_pdf(*, candidate, sitting, seats, photo_bytes=b"", now=None):
         "photo": photo_data_uri(photo_bytes),
         "rules": RULES,
         "printed_at": pdf.format_print_time(now or timezone.now()),
-        "code": ticket_code(candidate, sitting, seats),
+        "code": code,
+        "qr": qr_data_uri(verify_url(candidate, code)),
     }, css=PDF_CSS)
 
 
