@@ -38,8 +38,11 @@ PDF_CSS = """
 @page {
   size: A4;
   margin: 14mm 15mm 16mm 15mm;
-  @bottom-center { content: "山西省招生考试管理中心 · 山西自学考试信息服务平台"; font-size: 8pt; color: #555; }
 }
+/* Cost per render (CPU, scripts/bench/ticket_pdf.py): a fixed footer instead of an @page margin box
+   (WeasyPrint lays out all sixteen margin boxes of a page that has one), numbered paragraphs instead
+   of list markers, the QR code as a 1-pixel-per-module PNG rather than an SVG path to parse. */
+.footer { position: fixed; bottom: -9mm; left: 0; right: 0; margin: 0; text-align: center; font-size: 8pt; color: #555; }
 /* One face only, like every printout: each extra face is another subset of a large CJK font. */
 html { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; font-size: 9.5pt; color: #111; }
 h1, h2, th, b, strong { font-weight: normal; }
@@ -64,10 +67,12 @@ h1 { font-size: 17pt; text-align: center; margin: 0 0 1mm; letter-spacing: 1pt; 
 .record td.venue { text-align: left; font-size: 8.5pt; }
 .seat { font-size: 12pt; color: #000; }
 h2 { font-size: 11pt; margin: 5mm 0 1.5mm; }
-ol.rules { margin: 0; padding-left: 5mm; font-size: 8.5pt; line-height: 1.45; }
+.rules { font-size: 8.5pt; line-height: 1.45; }
+.rules p { margin: 0; padding-left: 3.2mm; text-indent: -3.2mm; }
 .verification { margin-top: 5mm; border-top: .6pt dashed #777; padding-top: 2.5mm; font-size: 8.5pt; }
 .verification p { margin: .8mm 0; }
-.qr { float: right; width: 24mm; height: 24mm; margin-left: 4mm; }
+/* Not interpolated: each module prints as a sharp square. */
+.qr { float: right; width: 24mm; height: 24mm; margin-left: 4mm; image-rendering: pixelated; }
 .code { font-size: 12pt; letter-spacing: 1.5pt; color: #000; }
 """
 
@@ -96,9 +101,9 @@ def verify_url(candidate, code):
 
 
 def qr_data_uri(text):
-    """``text`` as a QR code (error correction M, a 2-module quiet zone; the page margin adds the rest),
-    an SVG data URI: vectors print sharp at any size, and WeasyPrint draws them without a request."""
-    return segno.make(text, error="m", micro=False).svg_data_uri(border=2, omitsize=True)
+    """``text`` as a QR code (error correction M, a 2-module quiet zone; the white around it adds the
+    rest): a PNG data URI of one pixel per module, which the stylesheet scales up uninterpolated."""
+    return segno.make(text, error="m", micro=False).png_data_uri(border=2, scale=1)
 
 
 def photo_data_uri(photo_bytes):

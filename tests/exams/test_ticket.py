@@ -69,7 +69,7 @@ def test_the_pdf_carries_the_ticket_the_seats_the_rules_cjk_fonts_and_the_photo(
     for expected in ["山西省高等教育自学考试准考证", seated.ticket_number, "钱进", seated.id_number,
                      "03708", "中国近现代史纲要", "03709", "00015", "英语（二）", "太原市第五中学校",
                      "考试路01号", "上午", "下午", "09:00–11:30", "14:30–17:00", "2027-04-10", "2027-04-11",
-                     "考生须知", "核验码"]:
+                     "考生须知", "1.考生须凭本准考证", "8.请妥善保管", "核验码", "山西省招生考试管理中心"]:
         assert expected in flat, expected
     for row in seated.ticket_seats.all():
         assert re.search(rf"{row.course.code}.*?\b01\s+{row.seat:02d}\b", text, re.S), row  # room, seat
@@ -82,7 +82,9 @@ def test_the_pdf_carries_the_ticket_the_seats_the_rules_cjk_fonts_and_the_photo(
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # every font embedded
     assert any("WenQuanYi" in line or "CJK" in line for line in fonts), fonts
     images = poppler("pdfimages", body, tmp_path, "-list").splitlines()[2:]
-    assert len(images) == 1 and images[0].split()[2] == "image", images  # the headshot (the QR code is vectors)
+    assert len(images) == 2 and images[0].split()[2] == "image", images  # the headshot and the QR code
+    photo, qr = (line.split() for line in images)
+    assert photo[8] == "jpeg" and qr[3] == qr[4] and qr[9] == "no", images  # a square QR code, not interpolated
 
 
 def test_without_a_verified_headshot_the_ticket_says_to_bring_the_id_card(client, tmp_path, private_storage):
@@ -95,7 +97,8 @@ def test_without_a_verified_headshot_the_ticket_says_to_bring_the_id_card(client
         client.force_login(candidate.user)
         body = client.get("/exams/ticket/pdf/").content
     assert "无核验照片" in poppler("pdftotext", body, tmp_path)
-    assert poppler("pdfimages", body, tmp_path, "-list").splitlines()[2:] == []
+    images = poppler("pdfimages", body, tmp_path, "-list").splitlines()[2:]
+    assert len(images) == 1 and images[0].split()[3] == images[0].split()[4], images  # only the (square) QR code
 
 
 def test_before_the_print_date_there_is_a_message_and_no_pdf(client, seated):
