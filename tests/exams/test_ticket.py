@@ -259,7 +259,8 @@ def test_the_qr_code_opens_the_verification_filled_in_and_the_officer_still_pres
     assert AuditEvent.objects.get(action="ticket_verify").to_state == "genuine"
 
 
-def test_the_qr_address_defaults_to_the_portal_and_never_holds_the_id_number(seated):
+def test_the_qr_address_is_on_the_public_portal_and_never_holds_the_id_number(seated, settings):
+    settings.PORTAL_PUBLIC_URL = "https://zikao.sxkszx.cn"
     url = ticket_pdf.verify_url(seated, "7F3A-9C21-B40E")
     assert url == f"https://zikao.sxkszx.cn/admin/exams/ticketseat/verify/?ticket_number={seated.ticket_number}&code=7F3A-9C21-B40E"
     assert seated.id_number not in url
