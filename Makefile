@@ -7,8 +7,9 @@ PYTHON ?= python3
 # espeak-ng speaks the audio captcha in Mandarin (its cmn voices); tesseract-ocr reads the number on
 # the 身份证 photo (its English model covers digits and X).
 DEBIAN_RUN := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei espeak-ng tesseract-ocr python3-venv
-# fonts-ocr-b: the typeface of the number on generated ID-card test photos.
-DEBIAN_TEST := chromium poppler-utils fonts-ocr-b
+# fonts-ocr-b: the typeface of the number on generated ID-card test photos; zbar-tools: zbarimg reads
+# the QR code back from the rendered 准考证.
+DEBIAN_TEST := chromium poppler-utils fonts-ocr-b zbar-tools
 # Two pytest workers: the suite is mostly waiting on the database and the browser.
 PYTEST_ARGS ?= -n 2
 # `make failover`: the load balancer in front of two app servers.

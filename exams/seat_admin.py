@@ -68,10 +68,16 @@ class TicketSeatAdmin(ReadOnlyAdmin):
         return [verify, *super().get_urls()]
 
     def verify_view(self, request):
-        """准考证核验: was this ticket printed by the portal, and is its seating still the current one?"""
+        """准考证核验: was this ticket printed by the portal, and is its seating still the current one?
+
+        The ticket's QR code opens this page with ``?ticket_number=…&code=…``: a GET only fills the
+        form in, the officer still presses 核验 (a POST, CSRF-protected, audited). A GET that verified
+        would write an audit event for every link preview, prefetch or reload of the address.
+        """
         if not request.user.has_perm("exams.view_ticketseat"):
             raise PermissionDenied
-        form = VerifyTicketForm(request.POST or None)
+        scanned = {name: request.GET[name][:40] for name in VerifyTicketForm.base_fields if request.GET.get(name)}
+        form = VerifyTicketForm(request.POST or None, initial=scanned)
         result = None
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -95,5 +101,7 @@ class TicketSeatAdmin(ReadOnlyAdmin):
                         "seats": ticket_seats(candidate=candidate, sitting=match),
                         "text": f"核验通过：{candidate.name}（{candidate.masked_id_number}）{match.label}考次的准考证由本平台出具，考场座位与当前编排一致。",
                     }
-        context = admin_page_context(self, request, title="准考证核验", form=form, result=result)
+        context = admin_page_context(
+            self, request, title="准考证核验", form=form, result=result, scanned=request.method == "GET" and bool(scanned),
+        )
         return TemplateResponse(request, "exams/ticket_verify.html", context)

@@ -4,10 +4,17 @@ The code (zikao.pdf) covers what an invigilator relies on: ticket number, name, 
 sitting and every line (course, slot, venue, room, seat). It does not cover the print time, so
 every printout of the same seating carries the same code; a re-seating changes it, and the
 officer's check then says the printout no longer matches the current seating.
+
+The QR code carries the address of 准考证核验 pre-filled with the ticket number and that code (never
+the ID number): an invigilator scans it, signs in to admin and presses 核验.
 """
 
 import base64
+from urllib.parse import urlencode
 
+import segno
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from exams.seats import ticket_seats
@@ -31,8 +38,11 @@ PDF_CSS = """
 @page {
   size: A4;
   margin: 14mm 15mm 16mm 15mm;
-  @bottom-center { content: "山西省招生考试管理中心 · 山西自学考试信息服务平台"; font-size: 8pt; color: #555; }
 }
+/* Cost per render (CPU, scripts/bench/ticket_pdf.py): a fixed footer instead of an @page margin box
+   (WeasyPrint lays out all sixteen margin boxes of a page that has one), numbered paragraphs instead
+   of list markers, the QR code as a 1-pixel-per-module PNG rather than an SVG path to parse. */
+.footer { position: fixed; bottom: -9mm; left: 0; right: 0; margin: 0; text-align: center; font-size: 8pt; color: #555; }
 /* One face only, like every printout: each extra face is another subset of a large CJK font. */
 html { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; font-size: 9.5pt; color: #111; }
 h1, h2, th, b, strong { font-weight: normal; }
@@ -57,9 +67,12 @@ h1 { font-size: 17pt; text-align: center; margin: 0 0 1mm; letter-spacing: 1pt; 
 .record td.venue { text-align: left; font-size: 8.5pt; }
 .seat { font-size: 12pt; color: #000; }
 h2 { font-size: 11pt; margin: 5mm 0 1.5mm; }
-ol.rules { margin: 0; padding-left: 5mm; font-size: 8.5pt; line-height: 1.45; }
+.rules { font-size: 8.5pt; line-height: 1.45; }
+.rules p { margin: 0; padding-left: 3.2mm; text-indent: -3.2mm; }
 .verification { margin-top: 5mm; border-top: .6pt dashed #777; padding-top: 2.5mm; font-size: 8.5pt; }
 .verification p { margin: .8mm 0; }
+/* Not interpolated: each module prints as a sharp square. */
+.qr { float: right; width: 24mm; height: 24mm; margin-left: 4mm; image-rendering: pixelated; }
 .code { font-size: 12pt; letter-spacing: 1.5pt; color: #000; }
 """
 
@@ -81,6 +94,18 @@ def check_ticket(candidate, sitting, code):
     return bool(seats) and pdf.code_matches(ticket_code(candidate, sitting, seats), code)
 
 
+def verify_url(candidate, code):
+    """The absolute address of 准考证核验 pre-filled with the ticket number and ``code`` (PORTAL_PUBLIC_URL)."""
+    query = urlencode({"ticket_number": candidate.ticket_number or "", "code": code})
+    return f"{settings.PORTAL_PUBLIC_URL.rstrip('/')}{reverse('admin:exams_verify_ticket')}?{query}"
+
+
+def qr_data_uri(text):
+    """``text`` as a QR code (error correction M, a 2-module quiet zone; the white around it adds the
+    rest): a PNG data URI of one pixel per module, which the stylesheet scales up uninterpolated."""
+    return segno.make(text, error="m", micro=False).png_data_uri(border=2, scale=1)
+
+
 def photo_data_uri(photo_bytes):
     if not photo_bytes:
         return ""
@@ -100,6 +125,7 @@ def read_photo(photo):
 
 def render_ticket_pdf(*, candidate, sitting, seats, photo_bytes=b"", now=None):
     """The PDF bytes of the admission ticket (photo: the verified headshot's JPEG bytes, or none)."""
+    code = ticket_code(candidate, sitting, seats)
     return pdf.render_pdf("exams/ticket_pdf.html", {
         "title": TITLE,
         "candidate": candidate,
@@ -108,7 +134,8 @@ def render_ticket_pdf(*, candidate, sitting, seats, photo_bytes=b"", now=None):
         "photo": photo_data_uri(photo_bytes),
         "rules": RULES,
         "printed_at": pdf.format_print_time(now or timezone.now()),
-        "code": ticket_code(candidate, sitting, seats),
+        "code": code,
+        "qr": qr_data_uri(verify_url(candidate, code)),
     }, css=PDF_CSS)
 
 

@@ -1,5 +1,6 @@
 """准考证打印 on a phone: a seated candidate opens it from the centre, sees the seats, downloads the
-PDF; an officer finds the room list in admin and checks the printed ticket's code (准考证核验)."""
+PDF; an officer finds the room list in admin and checks the printed ticket by scanning its QR code
+(准考证核验 opens filled in; the officer presses 核验)."""
 
 import datetime
 import re
@@ -13,6 +14,7 @@ from exams import seats
 from tests.e2e.helpers import admin_page, assert_accessible, fits_the_phone, screenshot
 from tests.e2e.test_transfers_apply import sign_in
 from tests.exams.seat_fixtures import approved_headshot, make_sitting, paid, venue
+from tests.exams.test_ticket import read_qr
 from tests.factories import CandidateFactory, OfficerFactory, county
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,8 +34,9 @@ def seated(private_storage):
 
 
 def test_a_seated_candidate_prints_the_ticket_and_an_officer_verifies_it(
-    phone_page, browser, live_server, seated, artifacts_dir,
+    phone_page, browser, live_server, seated, artifacts_dir, settings, tmp_path,
 ):
+    settings.PORTAL_PUBLIC_URL = live_server.url  # where the QR code points
     page = phone_page
     sign_in(page, live_server, seated)
     page.get_by_role("link", name="准考证打印").first.click()
@@ -67,9 +70,12 @@ def test_a_seated_candidate_prints_the_ticket_and_an_officer_verifies_it(
     admin.goto(f"{live_server.url}/admin/exams/ticketseat/?q={seated.ticket_number}")
     expect(admin.locator("#result_list tbody tr")).to_have_count(4)
     screenshot(admin, artifacts_dir, "ticket-seats-admin")
-    admin.get_by_role("link", name="准考证核验").click()
-    admin.get_by_label("准考证号").fill(seated.ticket_number)
-    admin.get_by_label("核验码").fill(code)
+    expect(admin.get_by_role("link", name="准考证核验")).to_be_visible()
+    admin.goto(read_qr(pdf_path.read_bytes(), tmp_path))  # the invigilator scans the printed ticket
+    expect(admin.get_by_label("准考证号")).to_have_value(seated.ticket_number)
+    expect(admin.get_by_label("核验码")).to_have_value(code)
+    expect(admin.locator("#verify-result")).to_have_count(0)
+    screenshot(admin, artifacts_dir, "ticket-verify-scanned-admin")
     admin.get_by_role("button", name="核验").click()
     expect(admin.locator("#verify-result")).to_contain_text("核验通过")
     expect(admin.locator("#verify-seats")).to_contain_text("国际贸易理论与实务")

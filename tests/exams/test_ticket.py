@@ -1,7 +1,9 @@
 """准考证打印: the page, the PDF read back (text, CJK fonts, the photo), refusals, IDOR, admin."""
 
 import re
+import shutil
 import subprocess
+from urllib.parse import urlsplit
 
 import pytest
 import time_machine
@@ -67,7 +69,7 @@ def test_the_pdf_carries_the_ticket_the_seats_the_rules_cjk_fonts_and_the_photo(
     for expected in ["山西省高等教育自学考试准考证", seated.ticket_number, "钱进", seated.id_number,
                      "03708", "中国近现代史纲要", "03709", "00015", "英语（二）", "太原市第五中学校",
                      "考试路01号", "上午", "下午", "09:00–11:30", "14:30–17:00", "2027-04-10", "2027-04-11",
-                     "考生须知", "核验码"]:
+                     "考生须知", "1.考生须凭本准考证", "8.请妥善保管", "核验码", "山西省招生考试管理中心"]:
         assert expected in flat, expected
     for row in seated.ticket_seats.all():
         assert re.search(rf"{row.course.code}.*?\b01\s+{row.seat:02d}\b", text, re.S), row  # room, seat
@@ -80,7 +82,9 @@ def test_the_pdf_carries_the_ticket_the_seats_the_rules_cjk_fonts_and_the_photo(
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # every font embedded
     assert any("WenQuanYi" in line or "CJK" in line for line in fonts), fonts
     images = poppler("pdfimages", body, tmp_path, "-list").splitlines()[2:]
-    assert len(images) == 1 and images[0].split()[2] == "image", images  # the headshot
+    assert len(images) == 2 and images[0].split()[2] == "image", images  # the headshot and the QR code
+    photo, qr = (line.split() for line in images)
+    assert photo[8] == "jpeg" and qr[3] == qr[4] and qr[9] == "no", images  # a square QR code, not interpolated
 
 
 def test_without_a_verified_headshot_the_ticket_says_to_bring_the_id_card(client, tmp_path, private_storage):
@@ -93,7 +97,8 @@ def test_without_a_verified_headshot_the_ticket_says_to_bring_the_id_card(client
         client.force_login(candidate.user)
         body = client.get("/exams/ticket/pdf/").content
     assert "无核验照片" in poppler("pdftotext", body, tmp_path)
-    assert poppler("pdfimages", body, tmp_path, "-list").splitlines()[2:] == []
+    images = poppler("pdfimages", body, tmp_path, "-list").splitlines()[2:]
+    assert len(images) == 1 and images[0].split()[3] == images[0].split()[4], images  # only the (square) QR code
 
 
 def test_before_the_print_date_there_is_a_message_and_no_pdf(client, seated):
@@ -212,3 +217,50 @@ def test_an_officer_verifies_a_printed_ticket_and_a_reseated_one_no_longer_match
     client.force_login(OfficerFactory(scope__level="county", scope__county=county("140213")))
     away = client.post(url, {"ticket_number": seated.ticket_number, "code": code})
     assert "不在您的管辖范围内" in away.content.decode()
+
+
+def read_qr(body, tmp_path):
+    """The text of the QR code on the PDF's page, read by zbarimg from a 200 dpi rendering."""
+    if shutil.which("zbarimg") is None:
+        pytest.skip("zbarimg is not installed (Debian zbar-tools, DEBIAN_TEST in the Makefile)")
+    path = tmp_path / "ticket.pdf"
+    path.write_bytes(body)
+    subprocess.run(["pdftoppm", "-png", "-r", "200", "-singlefile", str(path), str(tmp_path / "page")], check=True)
+    found = subprocess.run(["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", str(tmp_path / "page.png")],
+                           capture_output=True, text=True, check=True).stdout.splitlines()
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_the_qr_code_opens_the_verification_filled_in_and_the_officer_still_presses_verify(
+    client, seated, tmp_path, settings,
+):
+    settings.PORTAL_PUBLIC_URL = "https://zikao.example.cn/"
+    with time_machine.travel(AFTER_PRINT):
+        client.force_login(seated.user)
+        body = client.get("/exams/ticket/pdf/").content
+    code = re.search(r"核验码：([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})", re.sub(r"\s+", "", poppler("pdftotext", body, tmp_path))).group(1)
+
+    url = read_qr(body, tmp_path)
+    assert url == f"https://zikao.example.cn/admin/exams/ticketseat/verify/?ticket_number={seated.ticket_number}&code={code}"
+    assert seated.id_number not in url and seated.id_number[-8:] not in url
+    scanned = urlsplit(url)
+
+    client.logout()  # the invigilator's phone: sign in first, then back to the filled-in form
+    login = client.get(f"{scanned.path}?{scanned.query}")
+    assert login.status_code == 302 and "/admin/login/" in login["Location"] and "ticket_number" in login["Location"]
+
+    client.force_login(OfficerFactory(scope__level="county", scope__county=county("140105")))
+    page = client.get(f"{scanned.path}?{scanned.query}").content.decode()
+    assert f'value="{seated.ticket_number}"' in page and f'value="{code}"' in page and "已从准考证二维码填入" in page
+    assert 'id="verify-result"' not in page and not AuditEvent.objects.filter(action="ticket_verify").exists()  # a GET only fills in
+    verified = client.post(scanned.path, {"ticket_number": seated.ticket_number, "code": code}).content.decode()
+    assert "核验通过：" in verified and "已从准考证二维码填入" not in verified
+    assert AuditEvent.objects.get(action="ticket_verify").to_state == "genuine"
+
+
+def test_the_qr_address_is_on_the_public_portal_and_never_holds_the_id_number(seated, settings):
+    settings.PORTAL_PUBLIC_URL = "https://zikao.sxkszx.cn"
+    url = ticket_pdf.verify_url(seated, "7F3A-9C21-B40E")
+    assert url == f"https://zikao.sxkszx.cn/admin/exams/ticketseat/verify/?ticket_number={seated.ticket_number}&code=7F3A-9C21-B40E"
+    assert seated.id_number not in url

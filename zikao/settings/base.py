@@ -295,6 +295,9 @@ ALIPAY_TIMEOUT = int(env("ALIPAY_TIMEOUT", "10"))
 # Absolute base for the notify and return URLs given to the gateway (https://zikao.sxkszx.cn);
 # empty: built from the request.
 PAYMENTS_PUBLIC_URL = env("PAYMENTS_PUBLIC_URL", "")
+# The portal's public address, for links that leave the browser: the QR code on the printed
+# 准考证 opens the officers' 准考证核验 there. Defaults to PAYMENTS_PUBLIC_URL, else the real address.
+PORTAL_PUBLIC_URL = env("PORTAL_PUBLIC_URL", PAYMENTS_PUBLIC_URL or "https://zikao.sxkszx.cn")
 
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "zikao@sxkszx.cn")
 
