@@ -9,7 +9,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from records.models import PassedCourse
-from tests.e2e.helpers import admin_page, assert_accessible, fits_the_phone, screenshot
+from tests.e2e.exam_day_steps import correct_score_in_admin
+from tests.e2e.helpers import assert_accessible, fits_the_phone, screenshot
 from tests.e2e.test_transfers_apply import sign_in
 from tests.factories import CandidateFactory, OfficerFactory, county
 from tests.records.scores_support import give, past_sitting
@@ -62,18 +63,8 @@ def test_scores_published_read_rechecked_and_answered(browser, phone_page, live_
     expect(page.get_by_text("已提交 1 门课程的成绩复核申请")).to_be_visible()
     expect(page.get_by_text("成绩复核：待复核")).to_be_visible()
 
-    admin = admin_page(browser, live_server, "xiaodian-e2e")
-    admin.get_by_role("link", name="成绩复核").first.click()
-    admin.get_by_role("link", name="王芳").first.click()
-    expect(admin.locator("div.readonly").filter(has_text="论述题疑似漏评").first).to_be_visible()
-    screenshot(admin, artifacts_dir, "scores-recheck-admin-case")
-    admin.goto(admin.url.split("/change/")[0] + "/correct/")
-    admin.get_by_label("更正后成绩").fill("63")
-    admin.get_by_label("复核说明").fill("经复核，第二题漏评，已补评")
-    screenshot(admin, artifacts_dir, "scores-recheck-admin-correct")
-    admin.get_by_role("button", name="确认更正").click()
-    expect(admin.get_by_text("成绩为 63")).to_be_visible()
-    admin.context.close()
+    correct_score_in_admin(browser, live_server, "xiaodian-e2e", candidate_name="王芳", reason="论述题疑似漏评",
+                           score=63, remark="经复核，第二题漏评，已补评", artifacts_dir=artifacts_dir)
 
     page.reload()
     expect(page.get_by_text("成绩复核：成绩已更正为 63（原成绩 58）。经复核，第二题漏评，已补评")).to_be_visible()

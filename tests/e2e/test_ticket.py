@@ -4,33 +4,24 @@ PDF; an officer finds the room list in admin and checks the printed ticket by sc
 
 import datetime
 import re
-import subprocess
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from exams import seats
+from tests.e2e.exam_day_steps import download_ticket, pdf_text
 from tests.e2e.helpers import admin_page, assert_accessible, fits_the_phone, screenshot
 from tests.e2e.test_transfers_apply import sign_in
-from tests.exams.seat_fixtures import approved_headshot, make_sitting, paid, venue
+from tests.exams.seat_fixtures import make_sitting, seated_candidate
 from tests.exams.test_ticket import read_qr
-from tests.factories import CandidateFactory, OfficerFactory, county
+from tests.factories import OfficerFactory, county
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def seated(private_storage):
-    sitting = make_sitting()
-    sitting.ticket_print_from = timezone.now() - datetime.timedelta(days=1)
-    sitting.save(update_fields=["ticket_print_from"])
-    venue("140105", "010501", 30, name="太原市第五中学校（小店校区）")
-    candidate = CandidateFactory(approved=True, name="钱进", county=county("140105"))
-    paid(candidate, sitting, "03708", "03709", "00015", "00149")
-    approved_headshot(candidate)
-    seats.assign_seats(sitting=sitting, actor_label="test")
-    return candidate
+    return seated_candidate("03708", "03709", "00015", "00149", name="钱进")
 
 
 def test_a_seated_candidate_prints_the_ticket_and_an_officer_verifies_it(
@@ -51,18 +42,11 @@ def test_a_seated_candidate_prints_the_ticket_and_an_officer_verifies_it(
     assert_accessible(page)
     screenshot(page, artifacts_dir, "ticket-360")
 
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="下载准考证（PDF）").click()
-    download = download_info.value
-    assert download.suggested_filename == f"准考证-202704-{seated.ticket_number}.pdf"
-    pdf_path = artifacts_dir / "ticket.pdf"
-    download.save_as(pdf_path)
-    text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
-    flat = re.sub(r"\s+", "", text)
+    filename, pdf_path = download_ticket(page, artifacts_dir)
+    flat = pdf_text(pdf_path)
+    assert filename == f"准考证-202704-{seated.ticket_number}.pdf"
     for expected in [seated.ticket_number, "钱进", seated.id_number, "中国近现代史纲要", "国际贸易理论与实务", "考生须知"]:
         assert expected in flat, expected
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(pdf_path), str(artifacts_dir / "ticket-pdf")],
-                   check=True)
     code = re.search(r"核验码：([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4})", flat).group(1)
 
     officer = OfficerFactory(username="xiaodian-e2e", scope__level="county", scope__county=county("140105"))

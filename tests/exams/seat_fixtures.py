@@ -4,14 +4,20 @@ import datetime
 import io
 from zoneinfo import ZoneInfo
 
+import time_machine
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
+from exams import registration as theory_registration
+from exams import seats
 from exams.models import Course, CourseRegistration, RegistrationItem, Room, TimetableEntry, Venue
 from identity.models import IdentityPhoto, IdentitySubmission, Slot
 from identity.storage import private_storage
-from tests.exams.registration_fixtures import make_registration_setup
+from payments import services as payments
+from payments.models import Order
+from payments.providers import get_provider
+from tests.exams.registration_fixtures import INSIDE, course_ids, make_registration_setup
 from tests.factories import BusinessWindowFactory, CandidateFactory, county
 from zikao.models import BusinessWindow
 
@@ -83,3 +89,32 @@ def approved_headshot(candidate):
         submission=submission, slot=Slot.HEADSHOT, file=name, sha256="0" * 64, phash="0" * 16,
         size=len(data), width=240, height=320,
     )
+
+
+def register_and_pay(candidate, *codes):
+    """理论课报名 of ``codes`` through the real services, inside the window: saved, then paid with
+    the demo provider (the order's payment marks the registration paid)."""
+    with time_machine.travel(INSIDE, tick=False):
+        registration = theory_registration.save_registration(
+            candidate=candidate, course_ids=course_ids(*codes), mobile="13800000000",
+            mailing_address="山西省太原市小店区长治路1号",
+        )
+        order = Order.objects.get(number=registration.order_number)
+        payment = payments.start_payment(order=order, provider=get_provider("demo"), actor=candidate.user)
+        payments.confirm_payment(payment=payment, actor=candidate.user, money_received=False)
+    registration.refresh_from_db()
+    return registration
+
+
+def seated_candidate(*codes, venue_name="太原市第五中学校（小店校区）", **candidate_fields):
+    """A 小店区 candidate with a paid 理论课报名 of ``codes``, an approved headshot and seats
+    assigned by ``assign_seats``, in a sitting whose ticket print date has come."""
+    sitting = make_sitting()
+    sitting.ticket_print_from = timezone.now() - datetime.timedelta(days=1)
+    sitting.save(update_fields=["ticket_print_from"])
+    venue("140105", "010501", 30, name=venue_name)
+    candidate = CandidateFactory(approved=True, county=county("140105"), **candidate_fields)
+    register_and_pay(candidate, *codes)
+    approved_headshot(candidate)
+    seats.assign_seats(sitting=sitting, actor_label="test")
+    return candidate
