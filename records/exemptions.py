@@ -103,6 +103,8 @@ def check_eligibility(*, candidate, now=None):
     """Whether ``candidate`` may apply now, and if not, why (before they fill anything)."""
     now = now or timezone.now()
     window = current_window(WINDOW_KIND, now=now)
+    if candidate.record_closed:  # transferred out of Shanxi: reads only
+        return Eligibility(window, None, ExemptionError(Candidate.RECORD_CLOSED_MESSAGE, code="record_closed"))
     if not candidate.is_approved:
         return Eligibility(window, None, ExemptionError(
             "您的身份验证尚未通过，通过后才能申请免考。", code="not_approved"))

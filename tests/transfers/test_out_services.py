@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from candidates.models import Candidate, CandidateMessage
 from exams import practical
 from exams import registration as theory
-from records import graduation
+from records import exemptions, graduation
 from records.models import PassedCourse
 from tests.catalogue import course
 from tests.factories import BusinessWindowFactory, CandidateFactory, county
@@ -326,6 +326,8 @@ def test_a_closed_record_refuses_every_business(window, candidate, officers, fro
     assert not practical.eligibility(closed).eligible
     BusinessWindowFactory(kind=BusinessWindow.Kind.GRADUATION)
     assert graduation.check_eligibility(candidate=closed).refusal.code == "record_closed"
+    BusinessWindowFactory(kind=BusinessWindow.Kind.EXEMPTION)
+    assert exemptions.check_eligibility(candidate=closed).refusal.code == "record_closed"
 
 
 # --------------------------------------------------------------------------- lapse
