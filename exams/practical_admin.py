@@ -9,12 +9,10 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 
 from exams import practical, practical_selectors
 from exams.practical_models import PracticalFee, PracticalRegistration
-from zikao.audit import events_of
-from zikao.views_helpers import admin_page_context
+from zikao.views_helpers import admin_page_context, history_table
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
 Status = PracticalRegistration.Status
@@ -143,16 +141,7 @@ class PracticalRegistrationAdmin(WorkbenchMixin, admin.ModelAdmin):
 
     @admin.display(description="处理记录")
     def history(self, obj):
-        labels = dict(Status.choices)
-        rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
-            (_local(e.created_at), e.actor_label, e.action_label,
-             f"{labels.get(e.from_state, '—')} → {labels.get(e.to_state, '—')}", e.reason or "")
-            for e in events_of(obj)
-        ))
-        return format_html(
-            "<table><thead><tr><th>时间</th><th>操作人</th><th>操作</th><th>状态</th><th>原因</th></tr></thead>"
-            "<tbody>{}</tbody></table>", rows,
-        )
+        return history_table(obj, Status.choices)
 
     # ------------------------------------------------------------------ decisions
 

@@ -18,10 +18,9 @@ from records import exemption_selectors as selectors
 from records import exemptions as services
 from records.exemption_forms import StepDecisionForm
 from records.exemption_models import ExemptionApplication
-from zikao.audit import events_of
 from zikao.models import BusinessWindow
 from zikao.selectors import windows_of_kind
-from zikao.views_helpers import admin_page_context
+from zikao.views_helpers import admin_page_context, history_table
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
 Status = ExemptionApplication.Status
@@ -122,18 +121,7 @@ class ExemptionApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
 
     @admin.display(description="审核记录")
     def history(self, obj):
-        from django.utils.html import format_html, format_html_join
-
-        labels = dict(Status.choices)
-        rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
-            (_local(e.created_at), e.actor_label, e.action_label,
-             f"{labels.get(e.from_state, '—')} → {labels.get(e.to_state, e.to_state or '—')}", e.reason or "")
-            for e in events_of(obj)
-        ))
-        return format_html(
-            "<table><thead><tr><th>时间</th><th>操作人</th><th>操作</th><th>状态</th><th>原因</th></tr></thead>"
-            "<tbody>{}</tbody></table>", rows,
-        )
+        return history_table(obj, Status.choices)
 
     @admin.display(description="照片与课程")
     def review(self, obj):

@@ -15,8 +15,8 @@ from exams.models import Major
 from records import graduation, graduation_pdf, graduation_selectors
 from records.graduation_forms import GraduationRemarkForm, VerifyRegistrationForm
 from records.graduation_models import GraduationApplication
-from zikao.audit import AuditAction, events_of, record_event
-from zikao.views_helpers import admin_page_context
+from zikao.audit import AuditAction, record_event
+from zikao.views_helpers import admin_page_context, history_table
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
 Status = GraduationApplication.Status
@@ -217,26 +217,7 @@ class GraduationApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
 
     @admin.display(description="审核记录")
     def history(self, obj):
-        labels = dict(Status.choices)
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    _local(e.created_at),
-                    e.actor_label,
-                    e.action_label,
-                    f"{labels.get(e.from_state, '—')} → {labels.get(e.to_state, '—')}",
-                    e.reason or "",
-                )
-                for e in events_of(obj)
-            ),
-        )
-        return format_html(
-            "<table><thead><tr><th>时间</th><th>操作人</th><th>操作</th><th>状态</th><th>原因</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
-            rows,
-        )
+        return history_table(obj, Status.choices)
 
     # ------------------------------------------------------------------ urls
 

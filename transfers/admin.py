@@ -15,16 +15,14 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 
 from candidates.admin_lookup import IdNumberLookupMixin
 from transfers import pdf, selectors, services
 from transfers.forms import AcceptForm, RemarkForm, VerifyPrintoutForm
 from transfers.models import TransferApplication
-from zikao.audit import events_of
 from zikao.models import BusinessWindow
 from zikao.selectors import windows_of_kind
-from zikao.views_helpers import admin_page_context
+from zikao.views_helpers import admin_page_context, history_table
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
 Status = TransferApplication.Status
@@ -156,24 +154,7 @@ class TransferApplicationAdmin(WorkbenchMixin, IdNumberLookupMixin, admin.ModelA
 
     @admin.display(description="审核记录")
     def history(self, obj):
-        events = events_of(obj)
-        labels = dict(Status.choices)
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    _local(event.created_at), event.actor_label, event.action_label,
-                    f"{labels.get(event.from_state, '—')} → {labels.get(event.to_state, '—')}", event.reason or "",
-                )
-                for event in events
-            ),
-        )
-        return format_html(
-            "<table><thead><tr><th>时间</th><th>操作人</th><th>操作</th><th>状态</th><th>原因</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
-            rows,
-        )
+        return history_table(obj, Status.choices)
 
     # ------------------------------------------------------------------ urls
 

@@ -16,8 +16,7 @@ from transfers.forms import VerifyPrintoutForm
 from transfers.out_forms import ReturnForm
 from transfers.out_models import TransferOut
 from transfers.out_views import signed_form_response
-from zikao.audit import events_of
-from zikao.views_helpers import admin_page_context
+from zikao.views_helpers import admin_page_context, history_table
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
 Status = TransferOut.Status
@@ -223,26 +222,7 @@ class TransferOutAdmin(WorkbenchMixin, admin.ModelAdmin):
 
     @admin.display(description="审核记录")
     def history(self, obj):
-        labels = dict(Status.choices)
-        rows = format_html_join(
-            "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    _local(e.created_at),
-                    e.actor_label,
-                    e.action_label,
-                    f"{labels.get(e.from_state, '—')} → {labels.get(e.to_state, '—')}",
-                    e.reason or "",
-                )
-                for e in events_of(obj)
-            ),
-        )
-        return format_html(
-            "<table><thead><tr><th>时间</th><th>操作人</th><th>操作</th><th>状态</th><th>原因</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
-            rows,
-        )
+        return history_table(obj, Status.choices)
 
     # ------------------------------------------------------------------ urls and decisions
 

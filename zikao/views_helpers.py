@@ -35,7 +35,8 @@ def history_table(obj, status_labels, *, reason_label="原因"):
     labels = dict(status_labels)
     rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
         (timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"), e.actor_label, e.action_label,
-         f"{labels.get(e.from_state, '—')} → {labels.get(e.to_state, '—')}", e.reason or "")
+         f"{labels.get(e.from_state, e.from_state or '—')} → {labels.get(e.to_state, e.to_state or '—')}",
+         e.reason or "")
         for e in events_of(obj)
     ))
     return format_html(
