@@ -276,6 +276,8 @@ def test_county_prechecks_and_province_approves_in_admin(client, candidate, wind
     client.force_login(home)
     page = client.get(f"/admin/records/graduationapplication/{application.pk}/change/").content.decode()
     assert "初审通过" in page and "/approve/" not in page  # the county's buttons only
+    confirm = client.get(f"/admin/records/graduationapplication/{application.pk}/precheck/").content.decode()
+    assert application.number in confirm and candidate.name in confirm and "取消" in confirm  # without JavaScript
     client.post(f"/admin/records/graduationapplication/{application.pk}/precheck/")
     application.refresh_from_db()
     assert application.status == Status.PENDING_PROVINCE

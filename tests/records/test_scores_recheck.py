@@ -187,6 +187,9 @@ def test_admin_decision_through_the_workbench(client, wang, xiaodian):
     client.force_login(xiaodian)
     page = client.get(f"/admin/records/scorerecheck/{recheck.pk}/change/").content.decode()
     assert "更正成绩" in page and "维持原成绩" in page
+    confirm = client.get(f"/admin/records/scorerecheck/{recheck.pk}/correct/").content.decode()  # without JavaScript
+    assert "王芳" in confirm and "申请理由" in confirm and 'name="corrected_score"' in confirm
+    assert "/admin/records/scorerecheck/" in confirm  # the breadcrumb back to the queue
     response = client.post(f"/admin/records/scorerecheck/{recheck.pk}/correct/",
                            {"corrected_score": "61", "remark": "登分有误"})
     assert response.status_code == 302

@@ -235,6 +235,8 @@ def test_the_queue_counts_and_decisions_move_the_case_to_transferred(client, can
     assert re.search(r'省际转出审核</a></th>\s*<td><a [^>]*class="wb-count">1 件</a>', index), index[:0]
     page = client.get(f"{CHANGELIST}{application.pk}/change/?_changelist_filters=wb%3Dmine").content.decode()
     assert "审核通过并下一条" in page and "退回…" in page and "查看照片" in page
+    confirm = client.get(f"{CHANGELIST}{application.pk}/return/").content.decode()  # without JavaScript
+    assert application.number in confirm and "转入省份" in confirm and 'name="reason"' in confirm
     client.post(f"{CHANGELIST}{application.pk}/city-pass/?_changelist_filters=wb%3Dmine")
     client.force_login(officers["province"])
     client.post(f"{CHANGELIST}{application.pk}/send/")
