@@ -27,10 +27,14 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from candidates.messaging import send_candidate_message
+from candidates.models import Candidate
 from exams.models import CourseRegistration, ExamSitting, RegistrationItem, Room
 from exams.seat_models import TicketSeat
 from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
+
+TICKET_URL = "/exams/ticket/"
 
 PAID = CourseRegistration.Status.PAID
 
@@ -181,6 +185,7 @@ def assign_seats(*, sitting, dry_run=False, actor=None, actor_label="", now=None
         if plan.removed:
             TicketSeat.objects.filter(pk__in=[seat.pk for seat in plan.removed]).delete()
         TicketSeat.objects.bulk_create(plan.created, batch_size=1000)
+        _tell_newly_seated(sitting, plan.created)
         record_event(
             actor=actor, actor_label=actor_label, action=AuditAction.SEATS_ASSIGN, obj=sitting,
             data={
@@ -194,6 +199,18 @@ def assign_seats(*, sitting, dry_run=False, actor=None, actor_label="", now=None
             },
         )
     return plan
+
+
+def _tell_newly_seated(sitting, created):
+    """A message in the centre of each candidate who got a seat in this run (a re-run tells only the
+    late payers it seats; nobody already seated hears again)."""
+    when = (f"请于{_local(sitting.ticket_print_from)}起" if sitting.ticket_print_from else "请在开放打印后")
+    for candidate_id in sorted({seat.candidate_id for seat in created}):
+        send_candidate_message(
+            candidate=Candidate(pk=candidate_id), title=f"{sitting.label}考次考场已编排",
+            body=f"您报考的课程已编排考场和座位，{when}在查询中心“准考证打印”打印准考证，考试时携带准考证和身份证。",
+            link=TICKET_URL,
+        )
 
 
 # --------------------------------------------------------------------------- the admission ticket

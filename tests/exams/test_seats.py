@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from candidates.models import CandidateMessage
 from exams import seats
 from exams.models import CourseRegistration
 from exams.seat_models import TicketSeat
@@ -116,6 +117,10 @@ def test_a_rerun_keeps_everyone_in_place_seats_late_payers_and_frees_cancelled_s
     # a third run with nothing changed changes nothing
     again = seats.assign_seats(sitting=sitting)
     assert (again.kept, len(again.created), len(again.removed)) == (5, 0, 0) and seating(sitting) == after
+    # Each seated candidate was told once, in the run that seated them: the late payer by the second.
+    told = CandidateMessage.objects.filter(title__endswith="考场已编排")
+    assert sorted(told.values_list("candidate_id", flat=True)) == sorted([p.pk for p in people] + [late.pk])
+    assert "准考证打印" in told.first().body and told.first().link == "/exams/ticket/"
 
 
 def test_short_capacity_fails_cleanly_writing_nothing():
