@@ -217,6 +217,18 @@ def cancel_order(*, order, actor=None, actor_label="", reason="", now=None):
     return order
 
 
+def cancel_orders_of(*, candidate, actor=None, actor_label="", reason="", now=None):
+    """Cancel every unpaid order of ``candidate`` (their record was closed: nothing may be paid any
+    more); the businesses hear ``order_canceled`` as for any cancellation. Returns the orders."""
+    canceled = []
+    for order in Order.objects.filter(candidate=candidate, status=Status.PENDING).order_by("pk"):
+        try:
+            canceled.append(cancel_order(order=order, actor=actor, actor_label=actor_label, reason=reason, now=now))
+        except PaymentError:
+            continue  # paid or expired in the meantime: nothing left to cancel
+    return canceled
+
+
 # --------------------------------------------------------------------------- payments
 
 

@@ -36,6 +36,7 @@ from records import selectors as records
 from records.models import PassedCourse
 from transfers.out_models import TARGET_PROVINCES, TransferOut
 from transfers.services import window_refusal
+from transfers.signals import record_closed
 from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
 from zikao.models import BusinessWindow
@@ -537,7 +538,7 @@ def close_transfer_out(*, officer, application, now=None):
     """已转出: the other province took the record; it is closed in Shanxi (Candidate.record_closed)."""
     with transaction.atomic():
         candidate, application = _lock_for_decision(application.pk, Status.SENT, officer=officer)
-        return _decide(
+        closed = _decide(
             application,
             candidate=candidate,
             officer=officer,
@@ -549,6 +550,8 @@ def close_transfer_out(*, officer, application, now=None):
             body=f"您的考籍已转出至{application.target_province_name}（{application.number}）。此后请在"
             f"{application.target_province_name}办理自学考试业务；本平台仍可登录查询您在我省的信息和成绩。",
         )
+        record_closed.send(sender=TransferOut, candidate=candidate, application=closed, officer=officer)
+        return closed
 
 
 def return_transfer_out(*, officer, application, reason, expected_status=None, now=None):

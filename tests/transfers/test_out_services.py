@@ -330,6 +330,28 @@ def test_a_closed_record_refuses_every_business(window, candidate, officers, fro
     assert exemptions.check_eligibility(candidate=closed).refusal.code == "record_closed"
 
 
+def test_closing_the_record_cancels_the_orders_left_unpaid(window, candidate, officers, frozen):
+    from django.utils import timezone
+
+    from payments import services as payments
+    from payments.models import Order
+
+    unpaid = payments.create_order(
+        candidate=candidate, kind=Order.Kind.GRADUATION, title="毕业申请费", purpose=("test.unpaid", "1"),
+        lines=[("毕业申请费", 4000)], expires_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    application = confirmed(candidate)
+    out.pass_city_check(officer=officers["taiyuan"], application=application, now=DURING)
+    out.send_transfer_out(officer=officers["province"], application=application, now=DURING)
+    unpaid.refresh_from_db()
+    assert unpaid.status == Order.Status.PENDING  # only 已转出 closes the record
+    out.close_transfer_out(officer=officers["province"], application=application, now=DURING)
+    unpaid.refresh_from_db()
+    assert unpaid.status == Order.Status.CANCELED
+    cancel = AuditEvent.objects.get(action="order_cancel", object_id=str(unpaid.pk))
+    assert cancel.actor == officers["province"] and "考籍已转出" in cancel.reason
+
+
 # --------------------------------------------------------------------------- lapse
 
 
