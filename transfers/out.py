@@ -390,44 +390,51 @@ def confirm_transfer_out(*, candidate, application, photo, now=None):
     """网上确认: ``photo`` (identity.intake.NormalisedPhoto, already checked and re-encoded) of the
     signed 转出登记表 is stored privately and the application goes to the city office."""
     now = now or timezone.now()
-    with transaction.atomic():
-        candidate, application = _lock_own(candidate, application)
-        if application.status != Status.UNCONFIRMED:
-            raise TransferOutError(
-                f"该申请当前状态为“{application.get_status_display()}”，无需再次确认。",
-                code="not_unconfirmed",
-                application=application,
+    stored = None
+    try:
+        with transaction.atomic():
+            candidate, application = _lock_own(candidate, application)
+            if application.status != Status.UNCONFIRMED:
+                raise TransferOutError(
+                    f"该申请当前状态为“{application.get_status_display()}”，无需再次确认。",
+                    code="not_unconfirmed",
+                    application=application,
+                )
+            _window_still_open(application, now)
+            application.signed_form.save("signed.jpg", ContentFile(photo.content), save=False)
+            stored = application.signed_form.name
+            application.signed_form_sha256 = photo.sha256
+            application.confirmed_at = now
+            application.status = Status.PENDING_CITY
+            application.return_reason = ""
+            application.save(
+                update_fields=[
+                    "signed_form",
+                    "signed_form_sha256",
+                    "confirmed_at",
+                    "status",
+                    "return_reason",
+                    "updated_at",
+                ]
             )
-        _window_still_open(application, now)
-        application.signed_form.save("signed.jpg", ContentFile(photo.content), save=False)
-        application.signed_form_sha256 = photo.sha256
-        application.confirmed_at = now
-        application.status = Status.PENDING_CITY
-        application.return_reason = ""
-        application.save(
-            update_fields=[
-                "signed_form",
-                "signed_form_sha256",
-                "confirmed_at",
-                "status",
-                "return_reason",
-                "updated_at",
-            ]
-        )
-        record_event(
-            actor=candidate.user,
-            action=AuditAction.TRANSFER_OUT_CONFIRM,
-            obj=application,
-            from_state=Status.UNCONFIRMED,
-            to_state=Status.PENDING_CITY,
-            data={"sha256": photo.sha256, "width": photo.width, "height": photo.height},
-        )
-        send_candidate_message(
-            candidate=candidate,
-            title="省际转出申请已网上确认",
-            body=f"您的省际转出申请（{application.number}）已确认，等待{application.from_city.name}招考办审核。",
-            link=detail_link(application),
-        )
+            record_event(
+                actor=candidate.user,
+                action=AuditAction.TRANSFER_OUT_CONFIRM,
+                obj=application,
+                from_state=Status.UNCONFIRMED,
+                to_state=Status.PENDING_CITY,
+                data={"sha256": photo.sha256, "width": photo.width, "height": photo.height},
+            )
+            send_candidate_message(
+                candidate=candidate,
+                title="省际转出申请已网上确认",
+                body=f"您的省际转出申请（{application.number}）已确认，等待{application.from_city.name}招考办审核。",
+                link=detail_link(application),
+            )
+    except BaseException:
+        if stored:  # the transaction did not commit: no file of it stays behind
+            application.signed_form.storage.delete(stored)
+        raise
     return application
 
 

@@ -181,6 +181,20 @@ def test_confirm_stores_the_photo_privately_and_goes_to_the_city(window, candida
     assert caught.value.code == "not_unconfirmed"
 
 
+def test_a_confirmation_that_fails_leaves_no_file_behind(window, candidate, private_storage, monkeypatch):
+    application, _ = submit(candidate)
+
+    def broken(**kwargs):
+        raise RuntimeError("the message could not be written")
+
+    monkeypatch.setattr(out, "send_candidate_message", broken)
+    with pytest.raises(RuntimeError):
+        out.confirm_transfer_out(candidate=candidate, application=application, photo=signed_photo(), now=DURING)
+    application.refresh_from_db()
+    assert application.status == Status.UNCONFIRMED and not application.signed_form
+    assert not [path for path in private_storage.rglob("*") if path.is_file()]  # the photo was removed too
+
+
 def test_another_candidate_cannot_confirm_or_correct(window, candidate):
     application, _ = submit(candidate)
     other = eligible_candidate()
