@@ -10,8 +10,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from candidates.admin_columns import CandidateColumnsMixin
 from exams import practical, practical_selectors
 from exams.practical_models import PracticalFee, PracticalRegistration
+from zikao.admin import ReadOnlyAdmin
 from zikao.views_helpers import admin_page_context, history_table
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
@@ -74,7 +76,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(PracticalRegistration)
-class PracticalRegistrationAdmin(WorkbenchMixin, admin.ModelAdmin):
+class PracticalRegistrationAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnlyAdmin):
     queue = PRACTICAL_QUEUE
     decision_errors = (practical.PracticalError,)
     list_display = ["number", "candidate_name", "ticket_number", "major", "course_list", "state_text", "paid_at"]
@@ -98,30 +100,9 @@ class PracticalRegistrationAdmin(WorkbenchMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return practical_selectors.officer_registrations(request.user).prefetch_related("items__course")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description="报名号", ordering="pk")
     def number(self, obj):
         return obj.number
-
-    @admin.display(description="姓名", ordering="candidate__name")
-    def candidate_name(self, obj):
-        return obj.candidate.name
-
-    @admin.display(description="证件号码")
-    def masked_id_number(self, obj):
-        return obj.candidate.masked_id_number
-
-    @admin.display(description="准考证号")
-    def ticket_number(self, obj):
-        return obj.candidate.ticket_number
 
     @admin.display(description="课程")
     def course_list(self, obj):

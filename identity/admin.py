@@ -23,6 +23,7 @@ from identity.admin_desk import InPersonDeskMixin
 from identity.forms import ApproveForm, InPersonForm, RejectForm
 from identity.models import CheckResult, IdentitySubmission
 from identity.selectors import officer_submissions
+from zikao.admin import ReadOnlyAdmin
 from zikao.audit import events_of
 from zikao.errors import DomainError
 from zikao.selectors import counties
@@ -103,7 +104,7 @@ class ProblemCheckFilter(admin.SimpleListFilter):
 
 
 @admin.register(IdentitySubmission)
-class IdentitySubmissionAdmin(WorkbenchMixin, InPersonDeskMixin, IdNumberLookupMixin, admin.ModelAdmin):
+class IdentitySubmissionAdmin(WorkbenchMixin, InPersonDeskMixin, IdNumberLookupMixin, ReadOnlyAdmin):
     queue = IDENTITY_QUEUE
 
     class Media:
@@ -135,15 +136,6 @@ class IdentitySubmissionAdmin(WorkbenchMixin, InPersonDeskMixin, IdNumberLookupM
 
     def get_queryset(self, request):
         return officer_submissions(request.user).prefetch_related("photos", "check_results")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # decisions go through the buttons below, never by editing fields
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     # --- columns -----------------------------------------------------------------------
     @admin.display(description="姓名", ordering="candidate__name")

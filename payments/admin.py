@@ -19,6 +19,7 @@ from candidates.scopes import county_scope_q, covers_county
 from payments import selectors, services
 from payments.models import Order, OrderLine, Payment
 from payments.providers import all_providers
+from zikao.admin import ReadOnlyAdmin
 
 
 def _provider_name(identifier):
@@ -73,7 +74,7 @@ class PaymentInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ReadOnlyAdmin):
     list_display = ["number", "candidate_name", "ticket_number", "county", "title", "total_yuan_text", "status",
                     "provider_name", "paid_at", "refund_due"]
     list_filter = ["status", "kind", RefundDueFilter, "paid_provider"]
@@ -92,15 +93,6 @@ class OrderAdmin(admin.ModelAdmin):
         return super().get_queryset(request).filter(selectors.officer_orders_q(request.user)).annotate(
             has_refund_due=Exists(Payment.objects.filter(order=OuterRef("pk"), state=Payment.State.REFUND_DUE))
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="姓名", ordering="candidate__name")
     def candidate_name(self, obj):
@@ -176,7 +168,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyAdmin):
     list_display = ["out_trade_no", "order_link", "candidate_name", "provider_name", "state", "amount_fen",
                     "created_at", "confirmed_at", "refund_reason"]
     list_filter = ["state", "provider"]
@@ -190,15 +182,6 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(county_scope_q(request.user, "order__candidate__county"))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [

@@ -11,11 +11,12 @@ from candidates.scopes import county_scope_q
 from records import pdf
 from records.forms import VerifyTranscriptForm
 from records.models import PassedCourse
+from zikao.admin import ReadOnlyAdmin
 from zikao.audit import AuditAction, record_event
 
 
 @admin.register(PassedCourse)
-class PassedCourseAdmin(admin.ModelAdmin):
+class PassedCourseAdmin(ReadOnlyAdmin):
     list_display = ["ticket_number", "candidate_name", "course", "score", "sitting", "source", "recorded_at"]
     list_filter = ["source", "sitting"]
     search_fields = ["candidate__ticket_number", "course__code", "course__name"]
@@ -27,15 +28,6 @@ class PassedCourseAdmin(admin.ModelAdmin):
             .select_related("candidate", "course", "sitting")
             .filter(county_scope_q(request.user, "candidate__county"))
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="准考证号", ordering="candidate__ticket_number")
     def ticket_number(self, obj):

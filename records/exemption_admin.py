@@ -14,10 +14,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from candidates.admin_columns import CandidateColumnsMixin
 from records import exemption_selectors as selectors
 from records import exemptions as services
 from records.exemption_forms import StepDecisionForm
 from records.exemption_models import ExemptionApplication
+from zikao.admin import ReadOnlyAdmin
 from zikao.models import BusinessWindow
 from zikao.selectors import windows_of_kind
 from zikao.views_helpers import admin_page_context, history_table
@@ -58,7 +60,7 @@ EXEMPTION_QUEUE = Queue(
 
 
 @admin.register(ExemptionApplication)
-class ExemptionApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
+class ExemptionApplicationAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnlyAdmin):
     queue = EXEMPTION_QUEUE
     decision_errors = (services.ExemptionError,)
     change_list_template = "records/admin/exemption_change_list.html"
@@ -90,15 +92,6 @@ class ExemptionApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return selectors.officer_applications(request.user)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description="申请编号", ordering="pk")
     def number_link(self, obj):
         return obj.number
@@ -106,18 +99,6 @@ class ExemptionApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
     @admin.display(description="申请编号")
     def number(self, obj):
         return obj.number
-
-    @admin.display(description="姓名", ordering="candidate__name")
-    def candidate_name(self, obj):
-        return obj.candidate.name
-
-    @admin.display(description="证件号码")
-    def masked_id_number(self, obj):
-        return obj.candidate.masked_id_number
-
-    @admin.display(description="准考证号", ordering="candidate__ticket_number")
-    def ticket_number(self, obj):
-        return obj.candidate.ticket_number
 
     @admin.display(description="审核记录")
     def history(self, obj):

@@ -11,10 +11,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from candidates.admin_columns import CandidateColumnsMixin
 from exams.models import Major
 from records import graduation, graduation_pdf, graduation_selectors
 from records.graduation_forms import GraduationRemarkForm, VerifyRegistrationForm
 from records.graduation_models import GraduationApplication
+from zikao.admin import ReadOnlyAdmin
 from zikao.audit import AuditAction, record_event
 from zikao.views_helpers import admin_page_context, history_table
 from zikao.workbench import Decision, Queue, WorkbenchMixin
@@ -77,7 +79,7 @@ DECISION_BUTTONS = {
 
 
 @admin.register(GraduationApplication)
-class GraduationApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
+class GraduationApplicationAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnlyAdmin):
     queue = GRADUATION_QUEUE
     decision_errors = (graduation.GraduationError,)
     list_display = ["number", "candidate_name", "ticket_number", "county", "major", "state_text", "paid_at"]
@@ -136,32 +138,11 @@ class GraduationApplicationAdmin(WorkbenchMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return graduation_selectors.officer_applications(request.user)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     # ------------------------------------------------------------------ columns
 
     @admin.display(description="申请编号", ordering="pk")
     def number(self, obj):
         return obj.number
-
-    @admin.display(description="姓名", ordering="candidate__name")
-    def candidate_name(self, obj):
-        return obj.candidate.name
-
-    @admin.display(description="证件号码")
-    def masked_id_number(self, obj):
-        return obj.candidate.masked_id_number
-
-    @admin.display(description="准考证号", ordering="candidate__ticket_number")
-    def ticket_number(self, obj):
-        return obj.candidate.ticket_number
 
     @admin.display(description="报名区县")
     def county(self, obj):

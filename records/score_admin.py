@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from candidates.admin_columns import CandidateColumnsMixin
 from records import score_selectors, scores
 from records.score_models import Score, ScorePublication, ScoreRecheck
 from zikao.admin import ReadOnlyAdmin
@@ -67,7 +68,7 @@ RECHECK_QUEUE = Queue(
 
 
 @admin.register(ScoreRecheck)
-class ScoreRecheckAdmin(WorkbenchMixin, ReadOnlyAdmin):
+class ScoreRecheckAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnlyAdmin):
     queue = RECHECK_QUEUE
     decision_errors = (scores.ScoreError,)
     list_display = ["candidate_name", "ticket_number", "sitting", "course", "original_text", "status_text",
@@ -85,18 +86,6 @@ class ScoreRecheckAdmin(WorkbenchMixin, ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return score_selectors.officer_rechecks(request.user)
-
-    @admin.display(description="姓名", ordering="candidate__name")
-    def candidate_name(self, obj):
-        return obj.candidate.name
-
-    @admin.display(description="证件号码")
-    def masked_id_number(self, obj):
-        return obj.candidate.masked_id_number
-
-    @admin.display(description="准考证号")
-    def ticket_number(self, obj):
-        return obj.candidate.ticket_number
 
     @admin.display(description="考次")
     def sitting(self, obj):

@@ -16,10 +16,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from candidates.admin_columns import CandidateColumnsMixin
 from candidates.admin_lookup import IdNumberLookupMixin
 from transfers import pdf, selectors, services
 from transfers.forms import AcceptForm, RemarkForm, VerifyPrintoutForm
 from transfers.models import TransferApplication
+from zikao.admin import ReadOnlyAdmin
 from zikao.models import BusinessWindow
 from zikao.selectors import windows_of_kind
 from zikao.views_helpers import admin_page_context, history_table
@@ -87,7 +89,7 @@ TRANSFER_QUEUE = Queue(
 
 
 @admin.register(TransferApplication)
-class TransferApplicationAdmin(WorkbenchMixin, IdNumberLookupMixin, admin.ModelAdmin):
+class TransferApplicationAdmin(CandidateColumnsMixin, WorkbenchMixin, IdNumberLookupMixin, ReadOnlyAdmin):
     queue = TRANSFER_QUEUE
     list_display = [
         "number", "candidate_name", "ticket_number", "from_county", "to_city", "state_text", "submitted_at",
@@ -121,28 +123,7 @@ class TransferApplicationAdmin(WorkbenchMixin, IdNumberLookupMixin, admin.ModelA
     def get_queryset(self, request):
         return super().get_queryset(request).filter(selectors.officer_scope_q(request.user))
 
-    def has_add_permission(self, request):
-        return False  # candidates apply; officers only decide
-
-    def has_change_permission(self, request, obj=None):
-        return False  # decisions are the buttons below, each a service call
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     # ------------------------------------------------------------------ columns
-
-    @admin.display(description="姓名", ordering="candidate__name")
-    def candidate_name(self, obj):
-        return obj.candidate.name
-
-    @admin.display(description="证件号码")
-    def masked_id_number(self, obj):
-        return obj.candidate.masked_id_number
-
-    @admin.display(description="准考证号", ordering="candidate__ticket_number")
-    def ticket_number(self, obj):
-        return obj.candidate.ticket_number
 
     @admin.display(description="考生现报名区县")
     def current_county(self, obj):

@@ -11,11 +11,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from candidates.admin_columns import CandidateColumnsMixin
 from transfers import out, out_pdf, out_selectors
 from transfers.forms import VerifyPrintoutForm
 from transfers.out_forms import ReturnForm
 from transfers.out_models import TransferOut
 from transfers.out_views import signed_form_response
+from zikao.admin import ReadOnlyAdmin
 from zikao.views_helpers import admin_page_context, history_table
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
@@ -85,7 +87,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(TransferOut)
-class TransferOutAdmin(WorkbenchMixin, admin.ModelAdmin):
+class TransferOutAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnlyAdmin):
     queue = TRANSFER_OUT_QUEUE
     decision_errors = (out.TransferOutError,)
     list_display = [
@@ -165,32 +167,11 @@ class TransferOutAdmin(WorkbenchMixin, admin.ModelAdmin):
             )
         )
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     # ------------------------------------------------------------------ columns
 
     @admin.display(description="申请编号", ordering="pk")
     def number(self, obj):
         return obj.number
-
-    @admin.display(description="姓名", ordering="candidate__name")
-    def candidate_name(self, obj):
-        return obj.candidate.name
-
-    @admin.display(description="证件号码")
-    def masked_id_number(self, obj):
-        return obj.candidate.masked_id_number
-
-    @admin.display(description="准考证号", ordering="candidate__ticket_number")
-    def ticket_number(self, obj):
-        return obj.candidate.ticket_number
 
     @admin.display(description="转入省份", ordering="target_province")
     def target(self, obj):
