@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from candidates.scopes import covers_county
@@ -21,6 +20,7 @@ from payments.models import Order, OrderLine, OrderNumberCounter, Payment
 from payments.signals import order_canceled, order_expired, order_paid
 from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
+from zikao.sequences import next_number
 
 logger = logging.getLogger("payments")
 
@@ -70,11 +70,7 @@ def not_payable_reason(order):
 def _next_number(now):
     """YYYYMMDD + 6-digit sequence of that day (Asia/Shanghai), taken under the day's row lock."""
     day = timezone.localdate(now)
-    counter = OrderNumberCounter.objects.filter(day=day)
-    if not counter.update(last=F("last") + 1):  # the day's first order
-        OrderNumberCounter.objects.bulk_create([OrderNumberCounter(day=day, last=0)], ignore_conflicts=True)
-        counter.update(last=F("last") + 1)
-    last = counter.values_list("last", flat=True).get()
+    last = next_number(OrderNumberCounter, day=day)
     return f"{day:%Y%m%d}{last:06d}"
 
 

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -45,6 +44,7 @@ from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
 from zikao.models import BusinessWindow
 from zikao.selectors import current_window
+from zikao.sequences import next_number
 
 Status = GraduationApplication.Status
 KIND = BusinessWindow.Kind.GRADUATION
@@ -536,13 +536,7 @@ def _next_certificate_number(graduation_date):
     """14 (山西) + YYYY + 1|2 (06-30 / 12-30) + a 6-digit sequence of that half-year, e.g.
     1420271000001. The counter row is locked by the UPDATE until the approval commits."""
     period = certificate_period(graduation_date)
-    counter = CertificateCounter.objects.filter(period=period)
-    if not counter.update(last=F("last") + 1):
-        CertificateCounter.objects.bulk_create(
-            [CertificateCounter(period=period, last=0)], ignore_conflicts=True
-        )
-        counter.update(last=F("last") + 1)
-    last = counter.values_list("last", flat=True).get()
+    last = next_number(CertificateCounter, period=period)
     return f"{PROVINCE_CODE}{period}{last:06d}"
 
 

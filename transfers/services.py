@@ -7,7 +7,6 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
 from zikao.models import BusinessWindow, City, County
 from zikao.selectors import current_window
+from zikao.sequences import next_number
 
 Status = TransferApplication.Status
 WINDOW_KIND = BusinessWindow.Kind.IN_PROVINCE_TRANSFER
@@ -130,12 +130,7 @@ def check_destination(*, candidate, to_city):
 def _next_number(now):
     """SNZK + YYYYMMDD + 5-digit sequence of that day (Asia/Shanghai), under a row lock."""
     day = timezone.localdate(now)
-    counter = DailyNumberCounter.objects.filter(day=day)
-    # The UPDATE locks the day's row until the transaction ends: two statements, not three.
-    if not counter.update(last=F("last") + 1):  # the day's first number
-        DailyNumberCounter.objects.bulk_create([DailyNumberCounter(day=day, last=0)], ignore_conflicts=True)
-        counter.update(last=F("last") + 1)
-    last = counter.values_list("last", flat=True).get()
+    last = next_number(DailyNumberCounter, day=day)
     return f"{NUMBER_PREFIX}{day:%Y%m%d}{last:05d}"
 
 
