@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from candidates.messaging import send_candidate_message
-from candidates.models import Candidate
+from candidates.messaging import send_candidate_messages
 from exams.models import CourseRegistration, ExamSitting, RegistrationItem, Room
 from exams.seat_models import TicketSeat
 from zikao.audit import AuditAction, record_event
@@ -205,12 +204,11 @@ def _tell_newly_seated(sitting, created):
     """A message in the centre of each candidate who got a seat in this run (a re-run tells only the
     late payers it seats; nobody already seated hears again)."""
     when = (f"请于{_local(sitting.ticket_print_from)}起" if sitting.ticket_print_from else "请在开放打印后")
-    for candidate_id in sorted({seat.candidate_id for seat in created}):
-        send_candidate_message(
-            candidate=Candidate(pk=candidate_id), title=f"{sitting.label}考次考场已编排",
-            body=f"您报考的课程已编排考场和座位，{when}在查询中心“准考证打印”打印准考证，考试时携带准考证和身份证。",
-            link=TICKET_URL,
-        )
+    send_candidate_messages(
+        candidate_ids=sorted({seat.candidate_id for seat in created}), title=f"{sitting.label}考次考场已编排",
+        body=f"您报考的课程已编排考场和座位，{when}在查询中心“准考证打印”打印准考证，考试时携带准考证和身份证。",
+        link=TICKET_URL,
+    )
 
 
 # --------------------------------------------------------------------------- the admission ticket

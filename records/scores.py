@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from candidates.messaging import send_candidate_message
+from candidates.messaging import send_candidate_message, send_candidate_messages
 from candidates.models import Candidate
 from candidates.scopes import by_scope
 from exams.models import Course, ExamSitting
@@ -281,14 +281,13 @@ def _publish_locked(sitting, *, actor, actor_label, now):
     candidate_ids = list(
         Score.objects.filter(sitting=sitting).order_by("candidate_id").values_list("candidate_id", flat=True).distinct()
     )
-    for candidate_id in candidate_ids:
-        send_candidate_message(
-            candidate=Candidate(pk=candidate_id), title=f"{sitting.label}考次成绩已发布",
-            body="请在查询中心“当次成绩查询”查看本次考试成绩。对成绩有异议的，可在"
-                 + (f"{sitting.recheck_deadline:%Y年%m月%d日}前" if sitting.recheck_deadline else "规定时间内")
-                 + "申请成绩复核。",
-            link=SCORES_URL,
-        )
+    send_candidate_messages(
+        candidate_ids=candidate_ids, title=f"{sitting.label}考次成绩已发布",
+        body="请在查询中心“当次成绩查询”查看本次考试成绩。对成绩有异议的，可在"
+             + (f"{sitting.recheck_deadline:%Y年%m月%d日}前" if sitting.recheck_deadline else "规定时间内")
+             + "申请成绩复核。",
+        link=SCORES_URL,
+    )
     record_event(
         actor=actor, actor_label=actor_label, action=AuditAction.SCORES_PUBLISH, obj=sitting, to_state="published",
         data={"scores": total, "passed": passed, "already_in_ledger": skipped, "candidates": len(candidate_ids),

@@ -91,7 +91,7 @@ def test_the_ledger_rows_are_written_in_the_publication_transaction(sitting, wan
     def broken(**kwargs):
         raise RuntimeError("message store down")
 
-    monkeypatch.setattr(scores, "send_candidate_message", broken)
+    monkeypatch.setattr(scores, "send_candidate_messages", broken)
     with pytest.raises(RuntimeError):
         scores.publish_scores(sitting=sitting, actor_label="test")
     assert not PassedCourse.objects.exists()
