@@ -8,20 +8,17 @@ from django.db.models import Q
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 
 from candidates.admin_columns import CandidateColumnsMixin
 from exams import practical, practical_selectors
 from exams.practical_models import PracticalFee, PracticalRegistration
 from zikao.admin import ReadOnlyAdmin
+from zikao.timefmt import local_short
 from zikao.views_helpers import admin_page_context, history_table
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
 Status = PracticalRegistration.Status
 
-
-def _local(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 class OnsiteForm(forms.Form):
@@ -59,7 +56,7 @@ PRACTICAL_QUEUE = Queue(
         ("邮寄地址", lambda r: r.address),
         ("联系电话", lambda r: r.phone),
         ("状态", lambda r: r.state_text),
-        ("缴费时间", lambda r: _local(r.paid_at)),
+        ("缴费时间", lambda r: local_short(r.paid_at)),
     ),
 )
 

@@ -24,6 +24,7 @@ from records.models import PassedCourse
 from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
 from zikao.models import BusinessWindow
+from zikao.timefmt import local_text
 
 Status = CourseRegistration.Status
 WINDOW_KIND = BusinessWindow.Kind.THEORY_REGISTRATION
@@ -35,9 +36,6 @@ class RegistrationError(DomainError):
         super().__init__(message, code=code)
         self.registration = registration
 
-
-def _local(value):
-    return f"{timezone.localtime(value):%Y年%m月%d日 %H:%M}"
 
 
 def fee_per_course():
@@ -66,13 +64,13 @@ def _window_refusal(now):
     upcoming = BusinessWindow.objects.filter(kind=WINDOW_KIND, opens_at__gt=now).order_by("opens_at").first()
     if upcoming is not None:
         return RegistrationError(
-            f"理论课报名尚未开始，报名时间为{_local(upcoming.opens_at)}至{_local(upcoming.closes_at)}，请届时再来报名。",
+            f"理论课报名尚未开始，报名时间为{local_text(upcoming.opens_at)}至{local_text(upcoming.closes_at)}，请届时再来报名。",
             code="window_not_open",
         )
     last = BusinessWindow.objects.filter(kind=WINDOW_KIND, closes_at__lte=now).order_by("-closes_at").first()
     if last is not None:
         return RegistrationError(
-            f"本次理论课报名已于{_local(last.closes_at)}结束，不再受理报名。", code="window_closed"
+            f"本次理论课报名已于{local_text(last.closes_at)}结束，不再受理报名。", code="window_closed"
         )
     return RegistrationError("理论课报名暂未开放，开放时间请留意重要提示中的公告。", code="window_closed")
 
@@ -332,6 +330,6 @@ def on_order_expired(sender, order, **kwargs):
     send_candidate_message(
         candidate=registration.candidate,
         title=f"{registration.sitting.label}考次理论课报名失败",
-        body=f"订单 {order.number} 在报名截止时间（{_local(order.expires_at)}）前未支付，本次理论课报名失败。",
+        body=f"订单 {order.number} 在报名截止时间（{local_text(order.expires_at)}）前未支付，本次理论课报名失败。",
         link=reverse("order_detail", args=[order.number]),
     )

@@ -8,6 +8,7 @@ from candidates.decorators import approved_candidate_required
 from exams import registration as services
 from exams.forms import TheoryRegistrationForm
 from payments.models import Order, format_yuan
+from zikao.timefmt import local_text
 from zikao.views_helpers import domain_error_message
 
 
@@ -70,7 +71,7 @@ def register(request):
             return redirect("theory_register")
         if action == "pay":
             return redirect("order_pay", number=saved.order_number)
-        messages.success(request, f"报名信息已保存，请在{services._local(access.window.closes_at)}前完成支付，逾期未支付报名失败。")
+        messages.success(request, f"报名信息已保存，请在{local_text(access.window.closes_at)}前完成支付，逾期未支付报名失败。")
         return redirect("theory_register")
     entries_chosen = form.cleaned_data["entries"]
     fee = services.fee_per_course()

@@ -32,6 +32,7 @@ from exams.models import CourseRegistration, ExamSitting, RegistrationItem, Room
 from exams.seat_models import TicketSeat
 from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
+from zikao.timefmt import local_text
 
 TICKET_URL = "/exams/ticket/"
 
@@ -203,7 +204,7 @@ def assign_seats(*, sitting, dry_run=False, actor=None, actor_label="", now=None
 def _tell_newly_seated(sitting, created):
     """A message in the centre of each candidate who got a seat in this run (a re-run tells only the
     late payers it seats; nobody already seated hears again)."""
-    when = (f"请于{_local(sitting.ticket_print_from)}起" if sitting.ticket_print_from else "请在开放打印后")
+    when = (f"请于{local_text(sitting.ticket_print_from)}起" if sitting.ticket_print_from else "请在开放打印后")
     send_candidate_messages(
         candidate_ids=sorted({seat.candidate_id for seat in created}), title=f"{sitting.label}考次考场已编排",
         body=f"您报考的课程已编排考场和座位，{when}在查询中心“准考证打印”打印准考证，考试时携带准考证和身份证。",
@@ -227,9 +228,6 @@ def ticket_sitting(*, now):
     """The sitting tickets are for: the first whose exams are not over yet."""
     return ExamSitting.objects.filter(exam_end__gte=timezone.localdate(now)).order_by("exam_start").first()
 
-
-def _local(moment):
-    return f"{timezone.localtime(moment):%Y年%m月%d日 %H:%M}"
 
 
 def verified_headshot(candidate):
@@ -268,7 +266,7 @@ def candidate_ticket(*, candidate, now=None):
         raise SeatError(f"{sitting.label}考次的准考证打印时间尚未公布，请留意通知公告。", code="not_yet_printable")
     if now < sitting.ticket_print_from:
         raise SeatError(
-            f"{sitting.label}考次的准考证将于{_local(sitting.ticket_print_from)}起开放打印，请届时再来。",
+            f"{sitting.label}考次的准考证将于{local_text(sitting.ticket_print_from)}起开放打印，请届时再来。",
             code="not_yet_printable",
         )
     seats = ticket_seats(candidate=candidate, sitting=sitting)

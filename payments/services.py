@@ -21,6 +21,7 @@ from payments.signals import order_canceled, order_expired, order_paid
 from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
 from zikao.sequences import next_number
+from zikao.timefmt import local_text
 
 logger = logging.getLogger("payments")
 
@@ -33,9 +34,6 @@ class PaymentError(DomainError):
         super().__init__(message, code=code)
         self.order = order
 
-
-def _local(value):
-    return f"{timezone.localtime(value):%Y年%m月%d日 %H:%M}"
 
 
 def purpose_key(purpose):
@@ -59,7 +57,7 @@ def not_payable_reason(order):
         return PaymentError(f"订单 {order.number} 已支付，无需再次支付。", code="order_paid", order=order)
     if order.status == Status.EXPIRED:
         return PaymentError(
-            f"订单 {order.number} 已于{_local(order.expires_at)}逾期关闭，不能再支付。", code="order_expired", order=order
+            f"订单 {order.number} 已于{local_text(order.expires_at)}逾期关闭，不能再支付。", code="order_expired", order=order
         )
     return PaymentError(f"订单 {order.number} 已关闭，不能再支付。", code="order_closed", order=order)
 

@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 
 from candidates.admin_columns import CandidateColumnsMixin
 from records import exemption_selectors as selectors
@@ -22,14 +21,12 @@ from records.exemption_models import ExemptionApplication
 from zikao.admin import ReadOnlyAdmin
 from zikao.models import BusinessWindow
 from zikao.selectors import windows_of_kind
+from zikao.timefmt import local_short
 from zikao.views_helpers import admin_page_context, history_table
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
 Status = ExemptionApplication.Status
 
-
-def _local(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 EXEMPTION_QUEUE = Queue(
@@ -54,7 +51,7 @@ EXEMPTION_QUEUE = Queue(
         ("报名区县", lambda a: a.county.full_name),
         ("免考依据", lambda a: a.rule.name),
         ("状态", lambda a: a.get_status_display()),
-        ("申请时间", lambda a: _local(a.submitted_at)),
+        ("申请时间", lambda a: local_short(a.submitted_at)),
     ),
 )
 

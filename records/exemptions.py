@@ -34,6 +34,7 @@ from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
 from zikao.models import BusinessWindow
 from zikao.selectors import current_window
+from zikao.timefmt import local_text
 
 Status = ExemptionApplication.Status
 Result = ExemptionItem.Result
@@ -50,9 +51,6 @@ class ExemptionError(DomainError):
         super().__init__(message, code=code)
         self.application = application
 
-
-def _local(value):
-    return f"{timezone.localtime(value):%Y年%m月%d日 %H:%M}"
 
 
 # --------------------------------------------------------------------------- eligibility
@@ -73,13 +71,13 @@ def _window_refusal(now):
     upcoming = BusinessWindow.objects.filter(kind=WINDOW_KIND, opens_at__gt=now).order_by("opens_at").first()
     if upcoming is not None:
         return ExemptionError(
-            f"免考申请尚未开始，开放时间为{_local(upcoming.opens_at)}至{_local(upcoming.closes_at)}，请届时再来申请。",
+            f"免考申请尚未开始，开放时间为{local_text(upcoming.opens_at)}至{local_text(upcoming.closes_at)}，请届时再来申请。",
             code="window_not_open",
         )
     last = BusinessWindow.objects.filter(kind=WINDOW_KIND, closes_at__lte=now).order_by("-closes_at").first()
     if last is not None:
         return ExemptionError(
-            f"本次免考申请已于{_local(last.closes_at)}结束，下次开放时间请留意重要提示中的公告。", code="window_closed",
+            f"本次免考申请已于{local_text(last.closes_at)}结束，下次开放时间请留意重要提示中的公告。", code="window_closed",
         )
     return ExemptionError("免考申请暂未开放，开放时间请留意重要提示中的公告。", code="window_closed")
 
@@ -315,7 +313,7 @@ def _submit_locked(*, candidate, draft_pk, now):
     if eligibility.window is None or eligibility.window.pk != draft.window_id:
         if not draft.window.is_open(now):
             raise ExemptionError(
-                f"本次免考申请已于{_local(draft.window.closes_at)}截止，您的申请未能提交。", code="window_closed",
+                f"本次免考申请已于{local_text(draft.window.closes_at)}截止，您的申请未能提交。", code="window_closed",
             )
     if not eligibility.allowed:
         raise eligibility.refusal

@@ -45,6 +45,7 @@ from zikao.errors import DomainError
 from zikao.models import BusinessWindow
 from zikao.selectors import current_window
 from zikao.sequences import next_number
+from zikao.timefmt import local_text
 
 Status = GraduationApplication.Status
 KIND = BusinessWindow.Kind.GRADUATION
@@ -59,9 +60,6 @@ class GraduationError(DomainError):
         super().__init__(message, code=code)
         self.application = application
 
-
-def _local(value):
-    return f"{timezone.localtime(value):%Y年%m月%d日 %H:%M}"
 
 
 # --------------------------------------------------------------------------- the rule
@@ -112,7 +110,7 @@ def _window_refusal(now):
     upcoming = BusinessWindow.objects.filter(kind=KIND, opens_at__gt=now).order_by("opens_at").first()
     if upcoming is not None:
         return GraduationError(
-            f"毕业申请尚未开始，开放时间为{_local(upcoming.opens_at)}至{_local(upcoming.closes_at)}，请届时再来申请。",
+            f"毕业申请尚未开始，开放时间为{local_text(upcoming.opens_at)}至{local_text(upcoming.closes_at)}，请届时再来申请。",
             code="window_not_open",
         )
     return GraduationError("现在不在毕业申请时间内，开放时间请留意重要提示中的公告。", code="window_closed")
@@ -293,7 +291,7 @@ def _submit_locked(*, candidate, names, photo, checks, needs_review, now):
             send_candidate_message(
                 candidate=candidate,
                 title="毕业申请已提交，请缴费",
-                body=f"您的毕业申请（{application.number}）已提交，请在{_local(eligibility.window.closes_at)}前"
+                body=f"您的毕业申请（{application.number}）已提交，请在{local_text(eligibility.window.closes_at)}前"
                 f"缴纳毕业申请费 {fee / 100:.2f} 元，逾期申请失效。",
                 link=_link(),
             )

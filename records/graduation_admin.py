@@ -8,7 +8,6 @@ from django.db.models import Case, F, Q, When
 from django.http import FileResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from candidates.admin_columns import CandidateColumnsMixin
@@ -18,14 +17,12 @@ from records.graduation_forms import GraduationRemarkForm, VerifyRegistrationFor
 from records.graduation_models import GraduationApplication
 from zikao.admin import ReadOnlyAdmin
 from zikao.audit import AuditAction, record_event
+from zikao.timefmt import local_short
 from zikao.views_helpers import admin_page_context, history_table
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
 Status = GraduationApplication.Status
 
-
-def _local(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 _AT_PROVINCE = Q(status=Status.PENDING_PROVINCE)
@@ -54,7 +51,7 @@ GRADUATION_QUEUE = Queue(
         ("学分", lambda a: a.credits),
         ("状态", lambda a: a.state_text),
         ("毕业证书编号", lambda a: a.certificate_number or ""),
-        ("缴费时间", lambda a: _local(a.paid_at)),
+        ("缴费时间", lambda a: local_short(a.paid_at)),
     ),
 )
 

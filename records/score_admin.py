@@ -8,21 +8,18 @@ from django.db.models import Q
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 
 from candidates.admin_columns import CandidateColumnsMixin
 from records import score_selectors, scores
 from records.score_models import Score, ScorePublication, ScoreRecheck
 from zikao.admin import ReadOnlyAdmin
+from zikao.timefmt import local_short
 from zikao.views_helpers import admin_page_context, history_table
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
 Status = ScoreRecheck.Status
 KEEP_PRESETS = ("经复核，试卷无漏评，合分、登分无误，维持原成绩", "经复核，答题卡信息与考生本人一致，维持原成绩")
 
-
-def _local(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 class KeepForm(forms.Form):
@@ -62,7 +59,7 @@ RECHECK_QUEUE = Queue(
         ("原成绩", lambda r: r.original_text),
         ("申请理由", lambda r: r.reason),
         ("状态", lambda r: r.outcome_text),
-        ("申请时间", lambda r: _local(r.submitted_at)),
+        ("申请时间", lambda r: local_short(r.submitted_at)),
     ),
 )
 

@@ -24,14 +24,12 @@ from transfers.models import TransferApplication
 from zikao.admin import ReadOnlyAdmin
 from zikao.models import BusinessWindow
 from zikao.selectors import windows_of_kind
+from zikao.timefmt import local_short
 from zikao.views_helpers import admin_page_context, history_table
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
 Status = TransferApplication.Status
 
-
-def _local(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -83,7 +81,7 @@ TRANSFER_QUEUE = Queue(
         ("原报名区县", lambda a: a.from_county.full_name),
         ("转入市", lambda a: a.to_city.name),
         ("状态", lambda a: a.remark_text),
-        ("申请时间", lambda a: _local(a.submitted_at)),
+        ("申请时间", lambda a: local_short(a.submitted_at, seconds=True)),
     ),
 )
 

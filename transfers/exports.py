@@ -3,7 +3,7 @@
 import csv
 import io
 
-from django.utils import timezone
+from zikao.timefmt import local_short
 
 CSV_HEADER = [
     "申请编号", "姓名", "证件号码", "准考证号", "原属地市", "原报名区县", "转入市", "转入区县",
@@ -16,9 +16,6 @@ def _csv_safe(value):
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
-
-def _local(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
 def applications_csv(applications):
@@ -34,6 +31,7 @@ def applications_csv(applications):
             app.number, app.candidate.name, app.candidate.masked_id_number, app.candidate.ticket_number,
             app.from_city.name, app.from_county.full_name, app.to_city.name,
             app.to_county.full_name if app.to_county else "", app.get_status_display(), app.remark,
-            _local(app.submitted_at), _local(app.origin_decided_at), _local(app.destination_decided_at),
+            *(local_short(moment, seconds=True)
+              for moment in (app.submitted_at, app.origin_decided_at, app.destination_decided_at)),
         )])
     return buffer.getvalue().encode("utf-8"), count

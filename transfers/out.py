@@ -41,6 +41,7 @@ from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
 from zikao.models import BusinessWindow
 from zikao.selectors import current_window
+from zikao.timefmt import local_text
 
 Status = TransferOut.Status
 WINDOW_KIND = BusinessWindow.Kind.INTER_PROVINCE_TRANSFER_OUT
@@ -61,9 +62,6 @@ class TransferOutError(DomainError):
         super().__init__(message, code=code)
         self.application = application
 
-
-def _local(value):
-    return f"{timezone.localtime(value):%Y年%m月%d日 %H:%M}"
 
 
 # --------------------------------------------------------------------------- the ledger
@@ -301,7 +299,7 @@ def _submit_locked(*, candidate, answers, token, now):
         candidate=candidate,
         title="省际转出申请已保存，请完成网上确认",
         body=f"您的省际转出申请（{application.number}，转往{application.target_province_name}）已保存。请下载"
-        f"《转出登记表》，本人签字后拍照上传完成网上确认；{_local(eligibility.window.closes_at)}前未确认的申请将失效。",
+        f"《转出登记表》，本人签字后拍照上传完成网上确认；{local_text(eligibility.window.closes_at)}前未确认的申请将失效。",
         link=detail_link(application),
     )
     return application, True
@@ -328,7 +326,7 @@ def can_confirm(application, *, now=None):
 def _window_still_open(application, now):
     if not application.window.is_open(now):
         raise TransferOutError(
-            f"本次省际转出申请已于{_local(application.window.closes_at)}结束，不能再修改或确认。",
+            f"本次省际转出申请已于{local_text(application.window.closes_at)}结束，不能再修改或确认。",
             code="window_closed",
         )
 
@@ -612,7 +610,7 @@ def _lapse_locked(application, now):
     send_candidate_message(
         candidate=application.candidate,
         title="省际转出申请已失效",
-        body=f"您的省际转出申请（{application.number}）在{_local(application.window.closes_at)}转出时间结束前"
+        body=f"您的省际转出申请（{application.number}）在{local_text(application.window.closes_at)}转出时间结束前"
         "未完成网上确认，已失效。如仍需转出，请在下次开放时重新申请。",
         link=detail_link(application),
     )

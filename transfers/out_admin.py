@@ -8,7 +8,6 @@ from django.db.models import Case, F, Q, When
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from candidates.admin_columns import CandidateColumnsMixin
@@ -18,14 +17,12 @@ from transfers.out_forms import ReturnForm
 from transfers.out_models import TransferOut
 from transfers.out_views import signed_form_response
 from zikao.admin import ReadOnlyAdmin
+from zikao.timefmt import local_short
 from zikao.views_helpers import admin_page_context, history_table
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
 Status = TransferOut.Status
 
-
-def _local(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 TRANSFER_OUT_QUEUE = Queue(
@@ -56,7 +53,7 @@ TRANSFER_OUT_QUEUE = Queue(
         ("转入省准考证号", lambda a: a.target_ticket_number),
         ("可转出课程数", lambda a: len(a.courses)),
         ("状态", lambda a: a.state_text),
-        ("网上确认时间", lambda a: _local(a.confirmed_at)),
+        ("网上确认时间", lambda a: local_short(a.confirmed_at)),
     ),
 )
 

@@ -21,6 +21,7 @@ from zikao.errors import DomainError
 from zikao.models import BusinessWindow, City, County
 from zikao.selectors import current_window
 from zikao.sequences import next_number
+from zikao.timefmt import local_text
 
 Status = TransferApplication.Status
 WINDOW_KIND = BusinessWindow.Kind.IN_PROVINCE_TRANSFER
@@ -38,9 +39,6 @@ class TransferError(DomainError):
         super().__init__(message, code=code)
         self.application = application
 
-
-def _local(value):
-    return f"{timezone.localtime(value):%Y年%m月%d日 %H:%M}"
 
 
 # --------------------------------------------------------------------------- eligibility
@@ -64,13 +62,13 @@ def window_refusal(now, *, kind=WINDOW_KIND, error=TransferError):
     upcoming = BusinessWindow.objects.filter(kind=kind, opens_at__gt=now).order_by("opens_at").first()
     if upcoming is not None:
         return error(
-            f"{business}尚未开始，开放时间为{_local(upcoming.opens_at)}至{_local(upcoming.closes_at)}，请届时再来申请。",
+            f"{business}尚未开始，开放时间为{local_text(upcoming.opens_at)}至{local_text(upcoming.closes_at)}，请届时再来申请。",
             code="window_not_open",
         )
     last = BusinessWindow.objects.filter(kind=kind, closes_at__lte=now).order_by("-closes_at").first()
     if last is not None:
         return error(
-            f"本次{business}已于{_local(last.closes_at)}结束，下次开放时间请留意重要提示中的公告。",
+            f"本次{business}已于{local_text(last.closes_at)}结束，下次开放时间请留意重要提示中的公告。",
             code="window_closed",
         )
     return error(f"{business}暂未开放，开放时间请留意重要提示中的公告。", code="window_closed")
@@ -189,7 +187,7 @@ def _submit_locked(*, candidate, to_city, token, window_id, now):
         opened_in = BusinessWindow.objects.filter(pk=window_id, kind=WINDOW_KIND).first()
         if opened_in is not None and opened_in.closes_at <= now:
             raise TransferError(
-                f"本次省内转考申请已于{_local(opened_in.closes_at)}截止，您的申请未能提交。",
+                f"本次省内转考申请已于{local_text(opened_in.closes_at)}截止，您的申请未能提交。",
                 code="window_closed_since_opened",
             )
     if not eligibility.allowed:

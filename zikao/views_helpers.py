@@ -27,14 +27,14 @@ def history_table(obj, status_labels, *, reason_label="原因"):
 
     ``status_labels`` maps stored states to their Chinese labels (a status TextChoices' choices).
     """
-    from django.utils import timezone
     from django.utils.html import format_html, format_html_join
 
     from zikao.audit import events_of
+    from zikao.timefmt import local_short
 
     labels = dict(status_labels)
     rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
-        (timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M"), e.actor_label, e.action_label,
+        (local_short(e.created_at), e.actor_label, e.action_label,
          f"{labels.get(e.from_state, e.from_state or '—')} → {labels.get(e.to_state, e.to_state or '—')}",
          e.reason or "")
         for e in events_of(obj)
