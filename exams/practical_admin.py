@@ -6,7 +6,6 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from candidates.admin_columns import CandidateColumnsMixin
@@ -14,7 +13,7 @@ from exams import practical, practical_selectors
 from exams.practical_models import PracticalFee, PracticalRegistration
 from zikao.admin import ReadOnlyAdmin
 from zikao.timefmt import local_short
-from zikao.views_helpers import admin_page_context, history_table
+from zikao.views_helpers import history_table
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
 Status = PracticalRegistration.Status
@@ -75,6 +74,8 @@ class StatusFilter(admin.SimpleListFilter):
 @admin.register(PracticalRegistration)
 class PracticalRegistrationAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnlyAdmin):
     queue = PRACTICAL_QUEUE
+    decision_template = "exams/practical/admin/decision.html"
+    decision_object_name = "registration"
     decision_errors = (practical.PracticalError,)
     list_display = ["number", "candidate_name", "ticket_number", "major", "course_list", "state_text", "paid_at"]
     list_filter = [StatusFilter, ("window", admin.RelatedOnlyFieldListFilter)]
@@ -157,13 +158,6 @@ class PracticalRegistrationAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnly
             raise Http404("没有这份实践性环节报名。")
         return registration
 
-    def _confirm(self, request, registration, *, title, button, form=None, danger=False, note=""):
-        context = admin_page_context(
-            self, request, title=title, registration=registration, form=form, button=button, danger=danger,
-            note=note, change_url=reverse("admin:exams_practicalregistration_change", args=[registration.pk]),
-        )
-        return TemplateResponse(request, "exams/practical/admin/decision.html", context)
-
     def accept_view(self, request, pk):
         registration = self._registration(request, pk)
         if request.method == "POST":
@@ -172,7 +166,7 @@ class PracticalRegistrationAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnly
                 lambda: practical.accept_practical(officer=request.user, registration=registration),
                 f"已确认 {registration.number}。",
             )
-        return self._confirm(request, registration, title=f"院校确认：{registration.number}", button="确认报名")
+        return self.decision_page(request, registration, title=f"院校确认：{registration.number}", button="确认报名")
 
     def onsite_view(self, request, pk):
         registration = self._registration(request, pk)
@@ -185,7 +179,7 @@ class PracticalRegistrationAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnly
                 ),
                 f"已将 {registration.number} 标记为待线下确认，考生将收到通知。",
             )
-        return self._confirm(
+        return self.decision_page(
             request, registration, title=f"需现场确认：{registration.number}", button="确认需现场确认", form=form,
             danger=True, note="考生须携带身份证到院校现场确认，未确认的报名无效。",
         )
@@ -201,7 +195,7 @@ class PracticalRegistrationAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnly
                 ),
                 f"{registration.number} 已标记为无效。",
             )
-        return self._confirm(
+        return self.decision_page(
             request, registration, title=f"报名无效：{registration.number}", button="确认报名无效", form=form,
             danger=True,
         )

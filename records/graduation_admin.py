@@ -78,6 +78,7 @@ DECISION_BUTTONS = {
 @admin.register(GraduationApplication)
 class GraduationApplicationAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnlyAdmin):
     queue = GRADUATION_QUEUE
+    decision_template = "records/graduation_admin_decision.html"
     decision_errors = (graduation.GraduationError,)
     list_display = ["number", "candidate_name", "ticket_number", "county", "major", "state_text", "paid_at"]
     list_filter = [StatusFilter, ("window", admin.RelatedOnlyFieldListFilter), "photo_needs_review"]
@@ -238,20 +239,6 @@ class GraduationApplicationAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnly
             raise PermissionDenied
         return graduation_selectors.get_officer_application(user=request.user, pk=pk)
 
-    def _confirm(self, request, application, *, title, button, form=None, danger=False, note=""):
-        context = admin_page_context(
-            self,
-            request,
-            title=title,
-            application=application,
-            form=form,
-            button=button,
-            danger=danger,
-            note=note,
-            change_url=reverse("admin:records_graduationapplication_change", args=[application.pk]),
-        )
-        return TemplateResponse(request, "records/graduation_admin_decision.html", context)
-
     def _plain(self, request, pk, *, permission, service, title, button, success, note=""):
         application = self._application(request, pk, permission)
         if request.method == "POST":
@@ -261,7 +248,7 @@ class GraduationApplicationAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnly
                 lambda: service(officer=request.user, application=application),
                 success.format(number=application.number),
             )
-        return self._confirm(
+        return self.decision_page(
             request, application, title=f"{title}：{application.number}", button=button, note=note
         )
 
@@ -277,7 +264,7 @@ class GraduationApplicationAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnly
                 ),
                 f"已{verb} {application.number}，考生将看到填写的原因。",
             )
-        return self._confirm(
+        return self.decision_page(
             request,
             application,
             title=f"{verb}：{application.number}",

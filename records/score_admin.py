@@ -6,7 +6,6 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from candidates.admin_columns import CandidateColumnsMixin
@@ -14,7 +13,7 @@ from records import score_selectors, scores
 from records.score_models import Score, ScorePublication, ScoreRecheck
 from zikao.admin import ReadOnlyAdmin
 from zikao.timefmt import local_short
-from zikao.views_helpers import admin_page_context, history_table
+from zikao.views_helpers import history_table
 from zikao.workbench import Decision, Queue, WorkbenchMixin
 
 Status = ScoreRecheck.Status
@@ -67,6 +66,8 @@ RECHECK_QUEUE = Queue(
 @admin.register(ScoreRecheck)
 class ScoreRecheckAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnlyAdmin):
     queue = RECHECK_QUEUE
+    decision_template = "records/admin/scores_recheck_decision.html"
+    decision_object_name = "recheck"
     decision_errors = (scores.ScoreError,)
     list_display = ["candidate_name", "ticket_number", "sitting", "course", "original_text", "status_text",
                     "submitted_at"]
@@ -131,13 +132,6 @@ class ScoreRecheckAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnlyAdmin):
             raise Http404("没有这份成绩复核申请。")
         return recheck
 
-    def _confirm(self, request, recheck, *, title, button, form, danger=False):
-        context = admin_page_context(
-            self, request, title=title, recheck=recheck, form=form, button=button, danger=danger,
-            change_url=reverse("admin:records_scorerecheck_change", args=[recheck.pk]),
-        )
-        return TemplateResponse(request, "records/admin/scores_recheck_decision.html", context)
-
     def keep_view(self, request, pk):
         recheck = self._recheck(request, pk)
         form = KeepForm(request.POST or None)
@@ -147,7 +141,7 @@ class ScoreRecheckAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnlyAdmin):
                 lambda: scores.keep_score(officer=request.user, recheck=recheck, remark=form.cleaned_data["remark"]),
                 f"已答复：{recheck.candidate.name} {recheck.score.course.code} 维持原成绩。",
             )
-        return self._confirm(request, recheck, title="成绩复核：维持原成绩", button="确认维持原成绩", form=form,
+        return self.decision_page(request, recheck, title="成绩复核：维持原成绩", button="确认维持原成绩", form=form,
                              danger=True)
 
     def correct_view(self, request, pk):
@@ -163,7 +157,7 @@ class ScoreRecheckAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnlyAdmin):
                 f"已更正：{recheck.candidate.name} {recheck.score.course.code} 成绩为 "
                 f"{form.cleaned_data['corrected_score'].normalize():f}。",
             )
-        return self._confirm(request, recheck, title="成绩复核：更正成绩", button="确认更正", form=form)
+        return self.decision_page(request, recheck, title="成绩复核：更正成绩", button="确认更正", form=form)
 
 
 @admin.register(Score)

@@ -86,6 +86,7 @@ class StatusFilter(admin.SimpleListFilter):
 @admin.register(TransferOut)
 class TransferOutAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnlyAdmin):
     queue = TRANSFER_OUT_QUEUE
+    decision_template = "transfers/admin/out_decision.html"
     decision_errors = (out.TransferOutError,)
     list_display = [
         "number",
@@ -243,20 +244,6 @@ class TransferOutAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnlyAdmin):
             raise PermissionDenied
         return out_selectors.get_officer_application(user=request.user, pk=pk)
 
-    def _confirm_page(self, request, application, *, title, button, form=None, danger=False, note=""):
-        context = admin_page_context(
-            self,
-            request,
-            title=title,
-            application=application,
-            form=form,
-            button=button,
-            danger=danger,
-            note=note,
-            change_url=reverse("admin:transfers_transferout_change", args=[application.pk]),
-        )
-        return TemplateResponse(request, "transfers/admin/out_decision.html", context)
-
     def _step_view(self, request, pk, decision, service, success):
         application = self._application(request, pk)
         label, _url_name, note = BUTTONS[decision]
@@ -267,7 +254,7 @@ class TransferOutAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnlyAdmin):
                 lambda: service(officer=request.user, application=application),
                 success.format(number=application.number),
             )
-        return self._confirm_page(
+        return self.decision_page(
             request, application, title=f"{label}：{application.number}", button=f"确认{label}", note=note
         )
 
@@ -302,7 +289,7 @@ class TransferOutAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnlyAdmin):
                 ),
                 f"已退回 {application.number}，考生将看到退回原因。",
             )
-        return self._confirm_page(
+        return self.decision_page(
             request,
             application,
             title=f"退回：{application.number}",

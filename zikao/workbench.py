@@ -311,6 +311,22 @@ class WorkbenchMixin:
         return HttpResponseRedirect(self.wb_change_url(request, obj))
 
     # --- deciding and going on ------------------------------------------------------------------
+    # A decision's confirmation page (for browsers without JavaScript, or opened directly): a
+    # template extending admin/decision_confirm.html, given the case as ``decision_object_name``.
+    decision_template = ""
+    decision_object_name = "application"
+
+    def decision_page(self, request, obj, *, title, button, form=None, danger=False, note=""):
+        from zikao.views_helpers import admin_page_context
+
+        opts = self.model._meta
+        context = admin_page_context(
+            self, request, title=title, form=form, button=button, danger=danger, note=note,
+            change_url=reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]),
+            **{self.decision_object_name: obj},
+        )
+        return TemplateResponse(request, self.decision_template, context)
+
     def workbench_finish(self, request, obj, call, success):
         """Run one decision (``call``), then open the next case of the list the officer came from.
 
