@@ -24,6 +24,7 @@ from records.models import PassedCourse
 from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
 from zikao.models import BusinessWindow
+from zikao.selectors import window_refusal
 from zikao.timefmt import local_text
 
 Status = CourseRegistration.Status
@@ -60,21 +61,6 @@ def coming_sitting(*, now):
     )
 
 
-def _window_refusal(now):
-    upcoming = BusinessWindow.objects.filter(kind=WINDOW_KIND, opens_at__gt=now).order_by("opens_at").first()
-    if upcoming is not None:
-        return RegistrationError(
-            f"理论课报名尚未开始，报名时间为{local_text(upcoming.opens_at)}至{local_text(upcoming.closes_at)}，请届时再来报名。",
-            code="window_not_open",
-        )
-    last = BusinessWindow.objects.filter(kind=WINDOW_KIND, closes_at__lte=now).order_by("-closes_at").first()
-    if last is not None:
-        return RegistrationError(
-            f"本次理论课报名已于{local_text(last.closes_at)}结束，不再受理报名。", code="window_closed"
-        )
-    return RegistrationError("理论课报名暂未开放，开放时间请留意重要提示中的公告。", code="window_closed")
-
-
 @dataclass(frozen=True)
 class Access:
     window: BusinessWindow
@@ -90,7 +76,8 @@ def check_access(*, candidate, now=None):
         raise RegistrationError("您的身份验证尚未通过，通过后才能报名。", code="not_approved")
     window = current_window(now=now)
     if window is None:
-        raise _window_refusal(now)
+        raise window_refusal(WINDOW_KIND, now=now, error=RegistrationError, act="报名", dates="报名时间",
+                             closed_tail="不再受理报名。")
     sitting = coming_sitting(now=now)
     if sitting is None:
         raise RegistrationError("本次考试的课程安排尚未公布，暂不能报名。", code="no_sitting")

@@ -33,7 +33,7 @@ from records.services import add_passed_course
 from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
 from zikao.models import BusinessWindow
-from zikao.selectors import current_window
+from zikao.selectors import current_window, window_refusal
 from zikao.timefmt import local_text
 
 Status = ExemptionApplication.Status
@@ -67,21 +67,6 @@ class Eligibility:
         return self.refusal is None
 
 
-def _window_refusal(now):
-    upcoming = BusinessWindow.objects.filter(kind=WINDOW_KIND, opens_at__gt=now).order_by("opens_at").first()
-    if upcoming is not None:
-        return ExemptionError(
-            f"免考申请尚未开始，开放时间为{local_text(upcoming.opens_at)}至{local_text(upcoming.closes_at)}，请届时再来申请。",
-            code="window_not_open",
-        )
-    last = BusinessWindow.objects.filter(kind=WINDOW_KIND, closes_at__lte=now).order_by("-closes_at").first()
-    if last is not None:
-        return ExemptionError(
-            f"本次免考申请已于{local_text(last.closes_at)}结束，下次开放时间请留意重要提示中的公告。", code="window_closed",
-        )
-    return ExemptionError("免考申请暂未开放，开放时间请留意重要提示中的公告。", code="window_closed")
-
-
 def active_application(*, candidate, window):
     if window is None:
         return None
@@ -107,7 +92,7 @@ def check_eligibility(*, candidate, now=None):
         return Eligibility(window, None, ExemptionError(
             "您的身份验证尚未通过，通过后才能申请免考。", code="not_approved"))
     if window is None:
-        return Eligibility(None, None, _window_refusal(now))
+        return Eligibility(None, None, window_refusal(WINDOW_KIND, now=now, error=ExemptionError))
     if not selectors.has_exam_pass(candidate):
         return Eligibility(window, None, ExemptionError(
             "申请免考须至少有一门课程在山西省通过考试取得合格成绩。您目前还没有考试合格的课程，"

@@ -43,7 +43,7 @@ from records.graduation_models import MAX_ATTEMPTS, CertificateCounter, Graduati
 from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
 from zikao.models import BusinessWindow
-from zikao.selectors import current_window
+from zikao.selectors import current_window, window_refusal
 from zikao.sequences import next_number
 from zikao.timefmt import local_text
 
@@ -106,16 +106,6 @@ def check_conditions(candidate, ledger=None):
 # --------------------------------------------------------------------------- eligibility
 
 
-def _window_refusal(now):
-    upcoming = BusinessWindow.objects.filter(kind=KIND, opens_at__gt=now).order_by("opens_at").first()
-    if upcoming is not None:
-        return GraduationError(
-            f"毕业申请尚未开始，开放时间为{local_text(upcoming.opens_at)}至{local_text(upcoming.closes_at)}，请届时再来申请。",
-            code="window_not_open",
-        )
-    return GraduationError("现在不在毕业申请时间内，开放时间请留意重要提示中的公告。", code="window_closed")
-
-
 def applications_in(candidate, window):
     return list(GraduationApplication.objects.filter(candidate=candidate, window=window).order_by("attempt"))
 
@@ -142,7 +132,7 @@ def check_eligibility(*, candidate, now=None):
         return Eligibility(window, conditions, refusal=GraduationError(Candidate.RECORD_CLOSED_MESSAGE,
                                                                        code="record_closed"))
     if window is None:
-        return Eligibility(None, conditions, refusal=_window_refusal(now))
+        return Eligibility(None, conditions, refusal=window_refusal(KIND, now=now, error=GraduationError))
     earlier = applications_in(candidate, window)
     active = next((a for a in earlier if a.is_active), None)
     if active is not None:

@@ -35,12 +35,11 @@ from candidates.scopes import is_province_officer, officer_scope
 from records import selectors as records
 from records.models import PassedCourse
 from transfers.out_models import TARGET_PROVINCES, TransferOut
-from transfers.services import window_refusal
 from transfers.signals import record_closed
 from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
 from zikao.models import BusinessWindow
-from zikao.selectors import current_window
+from zikao.selectors import current_window, window_refusal
 from zikao.timefmt import local_text
 
 Status = TransferOut.Status
@@ -166,7 +165,7 @@ def check_out_eligibility(*, candidate, now=None):
         )
     window = current_window(WINDOW_KIND, now=now)
     if window is None:
-        return Eligibility(refusal=window_refusal(now, kind=WINDOW_KIND, error=TransferOutError))
+        return Eligibility(refusal=window_refusal(WINDOW_KIND, now=now, error=TransferOutError))
     existing = active_application(candidate=candidate, window=window)
     if existing is not None:
         return Eligibility(

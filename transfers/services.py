@@ -19,7 +19,7 @@ from transfers.models import DailyNumberCounter, TransferApplication
 from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
 from zikao.models import BusinessWindow, City, County
-from zikao.selectors import current_window
+from zikao.selectors import current_window, window_refusal
 from zikao.sequences import next_number
 from zikao.timefmt import local_text
 
@@ -55,25 +55,6 @@ class Eligibility:
         return self.refusal is None
 
 
-def window_refusal(now, *, kind=WINDOW_KIND, error=TransferError):
-    """Why no ``kind`` window is open at ``now``: the next one's times, or when the last one ended.
-    Shared by both transfer businesses (省内转考申请, 省际转出申请)."""
-    business = BusinessWindow.Kind(kind).label
-    upcoming = BusinessWindow.objects.filter(kind=kind, opens_at__gt=now).order_by("opens_at").first()
-    if upcoming is not None:
-        return error(
-            f"{business}尚未开始，开放时间为{local_text(upcoming.opens_at)}至{local_text(upcoming.closes_at)}，请届时再来申请。",
-            code="window_not_open",
-        )
-    last = BusinessWindow.objects.filter(kind=kind, closes_at__lte=now).order_by("-closes_at").first()
-    if last is not None:
-        return error(
-            f"本次{business}已于{local_text(last.closes_at)}结束，下次开放时间请留意重要提示中的公告。",
-            code="window_closed",
-        )
-    return error(f"{business}暂未开放，开放时间请留意重要提示中的公告。", code="window_closed")
-
-
 def active_application(*, candidate, window):
     if window is None:
         return None
@@ -106,7 +87,7 @@ def check_eligibility(*, candidate, now=None):
             "您还没有准考证号，取得准考证号后才能申请省内转考。如有疑问请联系所属报名点。", code="no_ticket_number"
         ))
     if window is None:
-        return Eligibility(None, None, window_refusal(now))
+        return Eligibility(None, None, window_refusal(WINDOW_KIND, now=now, error=TransferError))
     existing = active_application(candidate=candidate, window=window)
     if existing is not None:
         return Eligibility(window, existing, _already_applied(existing))

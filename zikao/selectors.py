@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from zikao.models import BusinessWindow, City, County, Notice, RegistrationPoint
+from zikao.timefmt import local_text
 
 
 def current_window(kind, *, now=None):
@@ -15,6 +16,25 @@ def current_window(kind, *, now=None):
         .order_by("-opens_at")
         .first()
     )
+
+
+def window_refusal(kind, *, now, error, act="申请", dates="开放时间",
+                   closed_tail="下次开放时间请留意重要提示中的公告。"):
+    """Why no ``kind`` window is open at ``now``, as the business's ``error`` (a DomainError class):
+    the next window's times (``window_not_open``), or when the last one ended (``window_closed``).
+    Every business's eligibility asks this once it finds no open window."""
+    business = BusinessWindow.Kind(kind).label
+    upcoming = BusinessWindow.objects.filter(kind=kind, opens_at__gt=now).order_by("opens_at").first()
+    if upcoming is not None:
+        return error(
+            f"{business}尚未开始，{dates}为{local_text(upcoming.opens_at)}至{local_text(upcoming.closes_at)}，"
+            f"请届时再来{act}。",
+            code="window_not_open",
+        )
+    last = BusinessWindow.objects.filter(kind=kind, closes_at__lte=now).order_by("-closes_at").first()
+    if last is not None:
+        return error(f"本次{business}已于{local_text(last.closes_at)}结束，{closed_tail}", code="window_closed")
+    return error(f"{business}暂未开放，开放时间请留意重要提示中的公告。", code="window_closed")
 
 
 def all_windows():
