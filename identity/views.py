@@ -1,20 +1,19 @@
-import io
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
-from PIL import Image
 
 from candidates.decorators import candidate_required
 from identity import selectors, services
 from identity.forms import PhotoUploadForm
 from identity.intake import MAX_BYTES, BoundedUploadHandler
 from identity.models import IdentitySubmission, slots_for
+from identity.storage import private_image_response
 from zikao.errors import DomainError
 from zikao.selectors import registration_point_of
 
@@ -142,20 +141,5 @@ def identity_status(request):
 def photo(request, pk):
     """A stored photo, to its owner and to officers whose scope covers the candidate; 403 to anyone else."""
     photo = selectors.get_photo_for_viewer(request.user, pk)
-    handle = photo.file.open("rb")
-    if request.GET.get("size") == "thumb":
-        with handle:
-            image = Image.open(handle)
-            image.draft("RGB", (THUMBNAIL_SIDE, THUMBNAIL_SIDE))
-            image = image.convert("RGB")
-            image.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
-            buffer = io.BytesIO()
-            image.save(buffer, "JPEG", quality=80)
-        response = HttpResponse(buffer.getvalue(), content_type="image/jpeg")
-    else:
-        response = FileResponse(handle, content_type="image/jpeg")
-    response["Content-Disposition"] = f'inline; filename="identity-{photo.pk}.jpg"'
-    response["Cache-Control"] = "no-store, private"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    return private_image_response(photo.file, filename=f"identity-{photo.pk}.jpg",
+                                  thumbnail=THUMBNAIL_SIDE if request.GET.get("size") == "thumb" else 0)

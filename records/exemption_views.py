@@ -1,18 +1,17 @@
 """免考申请 and 当次免考审核结果查询 for the signed-in candidate; certificate photos to those allowed."""
 
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
-from PIL import Image
 
 from candidates.decorators import approved_candidate_required
 from identity.intake import BoundedUploadHandler
+from identity.storage import private_image_response
 from records import exemption_selectors as selectors
 from records import exemptions as services
 from records.decorators import own_record_required
@@ -131,23 +130,5 @@ def withdraw(request, pk):
 def photo(request, pk):
     """A certificate photo, to its candidate and to officers whose scope covers the application."""
     photo = selectors.get_photo_for_viewer(request.user, pk)
-    try:
-        handle = photo.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    if request.GET.get("size") == "thumb":
-        with handle:
-            image = Image.open(handle)
-            image.draft("RGB", (THUMBNAIL_SIDE, THUMBNAIL_SIDE))
-            image = image.convert("RGB")
-            image.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
-            buffer = io.BytesIO()
-            image.save(buffer, "JPEG", quality=80)
-        response = HttpResponse(buffer.getvalue(), content_type="image/jpeg")
-    else:
-        response = FileResponse(handle, content_type="image/jpeg")
-    response["Content-Disposition"] = f'inline; filename="exemption-{photo.pk}.jpg"'
-    response["Cache-Control"] = "no-store, private"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    return private_image_response(photo.file, filename=f"exemption-{photo.pk}.jpg",
+                                  thumbnail=THUMBNAIL_SIDE if request.GET.get("size") == "thumb" else 0)

@@ -5,13 +5,13 @@ declared once as a workbench queue (docs/workbench.md)."""
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, Q, When
-from django.http import FileResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from candidates.admin_columns import CandidateColumnsMixin
 from exams.models import Major
+from identity.storage import private_image_response
 from records import graduation, graduation_pdf, graduation_selectors
 from records.graduation_forms import GraduationRemarkForm, VerifyRegistrationForm
 from records.graduation_models import GraduationApplication
@@ -320,11 +320,7 @@ class GraduationApplicationAdmin(CandidateColumnsMixin, WorkbenchMixin, ReadOnly
         field = {"photo": application.photo, "scan": application.conduct_scan}.get(which)
         if field is None:
             raise PermissionDenied
-        response = FileResponse(field.open("rb"), content_type="image/jpeg")
-        response["Content-Disposition"] = f'inline; filename="graduation-{application.number}-{which}.jpg"'
-        response["Cache-Control"] = "no-store, private"
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return private_image_response(field, filename=f"graduation-{application.number}-{which}.jpg")
 
     def verify_view(self, request):
         """登记表核验: was this 毕业生登记表 printed by the portal, unaltered?"""

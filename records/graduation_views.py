@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from identity.intake import BoundedUploadHandler
+from identity.storage import private_image_response
 from records import graduation, graduation_pdf, graduation_selectors
 from records.decorators import own_record_required
 from records.graduation_forms import GraduationApplicationForm
@@ -97,9 +98,4 @@ def registration_form_pdf(request, number):
 @own_record_required
 def photo(request, number):
     application = graduation_selectors.get_candidate_application(candidate=request.candidate, number=number)
-    response = FileResponse(application.photo.open("rb"), content_type="image/jpeg")
-    response["Content-Disposition"] = f'inline; filename="graduation-{application.number}.jpg"'
-    response["Cache-Control"] = "no-store, private"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    return private_image_response(application.photo, filename=f"graduation-{application.number}.jpg")

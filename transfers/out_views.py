@@ -2,7 +2,7 @@
 photo of the signed form, correct after a return), the PDF and the signed photo (own only)."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from candidates.decorators import approved_candidate_required, candidate_required
 from identity.intake import MAX_BYTES, BoundedUploadHandler
+from identity.storage import private_image_response
 from transfers import out, out_pdf, out_selectors
 from transfers.out_forms import SignedFormPhotoForm, TransferOutForm
 from zikao.views_helpers import domain_error_message
@@ -198,12 +199,7 @@ def form_pdf(request, number):
 
 def signed_form_response(application):
     """The stored photo of the signed form, never cached or sniffed."""
-    response = FileResponse(application.signed_form.open("rb"), content_type="image/jpeg")
-    response["Content-Disposition"] = f'inline; filename="{application.number}-signed.jpg"'
-    response["Cache-Control"] = "no-store, private"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    return private_image_response(application.signed_form, filename=f"{application.number}-signed.jpg")
 
 
 @candidate_required
