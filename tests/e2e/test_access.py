@@ -18,7 +18,7 @@ def test_the_audio_captcha_plays_the_current_challenge(phone_page, live_server, 
     page.on("response", lambda r: wav_responses.append(r) if "/captcha-audio/" in r.url else None)
     page.goto(live_server.url + "/accounts/login/")
     image = page.get_by_role("img", name="验证码图片，可点击右侧按钮听语音")
-    assert image.is_visible()
+    expect(image).to_be_visible()
     key = page.locator("input[name=captcha_0]").input_value()
 
     page.get_by_role("button", name="听语音验证码").click()
@@ -65,7 +65,7 @@ def test_a_bot_filling_the_hidden_box_is_refused(phone_page, live_server):
     page.locator("input[name=captcha_1]").fill("ABCD")
     honeypot.fill("http://spam.example")  # what a form-filling bot does
     page.get_by_role("button", name="登录", exact=True).click()
-    assert page.get_by_text("提交未通过安全检查，请刷新页面后重新填写。").is_visible()
+    expect(page.get_by_text("提交未通过安全检查，请刷新页面后重新填写。")).to_be_visible()
 
 
 def force_sign_in(page, live_server, user):
@@ -90,8 +90,8 @@ def test_a_captcha_error_is_read_with_the_captcha_box_and_turns_it_red(phone_pag
     page.goto(live_server.url + path)
     page.locator("main form:has(input[name=captcha_1]) button[type=submit]").click()
     answer = page.locator("input[name=captcha_1]")
+    expect(answer).to_have_attribute("aria-invalid", "true")
     assert "请输入验证码。" in described_by(answer)
-    assert answer.get_attribute("aria-invalid") == "true"
     red = page.evaluate("getComputedStyle(document.querySelector('input[name=captcha_1]')).borderColor")
     assert red.startswith("rgb(220, 53, 69)")  # Bootstrap's invalid border, as on the other fields
     assert_accessible(page)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.e2e.accounts import no_sideways_scroll, sign_in
 from tests.e2e.helpers import assert_accessible, screenshot
@@ -30,21 +31,21 @@ def candidate():
 def test_personal_centre_on_a_phone(phone_page, live_server, artifacts_dir, candidate):
     page = phone_page
     sign_in(page, live_server, candidate.ticket_number)
-    assert page.url == live_server.url + "/center/"
-    assert page.get_by_role("cell", name=candidate.masked_id_number).is_visible()
-    assert page.get_by_role("link", name="省内转考申请").is_visible()
+    expect(page).to_have_url(live_server.url + "/center/")
+    expect(page.get_by_role("cell", name=candidate.masked_id_number)).to_be_visible()
+    expect(page.get_by_role("link", name="省内转考申请")).to_be_visible()
     assert page.locator("[data-kind='in_province_transfer'] .window-state").inner_text() == "进行中"
     assert page.locator("[data-kind='theory_registration'] .window-state").inner_text() == "未开始"
     assert page.locator("[data-kind='exemption'] .window-state").inner_text() == "已结束"
     assert page.locator("[data-kind='graduation'] .window-state").inner_text() == "未开放"
-    assert page.get_by_role("link", name="当次免考审核结果查询").is_visible()
-    assert page.get_by_text("身份验证已通过", exact=True).is_visible()
+    expect(page.get_by_role("link", name="当次免考审核结果查询")).to_be_visible()
+    expect(page.get_by_text("身份验证已通过", exact=True)).to_be_visible()
     assert no_sideways_scroll(page, 360)
     assert_accessible(page)
     screenshot(page, artifacts_dir, "center-360")
 
     page.get_by_role("link", name="省内转考申请").click()
-    assert page.url == live_server.url + "/transfers/in-province/apply/"
+    expect(page).to_have_url(live_server.url + "/transfers/in-province/apply/")
 
 
 def test_personal_centre_at_desktop_width(browser, live_server, artifacts_dir, candidate):
@@ -64,8 +65,8 @@ def test_edit_profile_change_password_and_sign_out(phone_page, live_server, arti
     page.get_by_label("手机号").fill("13700000009")
     page.get_by_label("职业").select_option(label="教师")
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("个人信息已保存").is_visible()
-    assert page.get_by_role("cell", name="13700000009").is_visible()
+    expect(page.get_by_text("个人信息已保存")).to_be_visible()
+    expect(page.get_by_role("cell", name="13700000009")).to_be_visible()
 
     page.get_by_role("link", name="修改密码").click()
     assert_accessible(page)
@@ -74,10 +75,10 @@ def test_edit_profile_change_password_and_sign_out(phone_page, live_server, arti
     page.get_by_label("新密码", exact=True).fill("Yuncheng2026")
     page.get_by_label("确认新密码").fill("Yuncheng2026")
     page.get_by_role("button", name="确认修改").click()
-    assert page.get_by_text("密码已修改").is_visible()
+    expect(page.get_by_text("密码已修改")).to_be_visible()
 
     page.locator("main").get_by_role("button", name="退出登录").click()
-    assert page.get_by_text("您已安全退出登录").is_visible()
+    expect(page.get_by_text("您已安全退出登录")).to_be_visible()
     page.goto(live_server.url + "/center/")
     assert page.url.startswith(live_server.url + "/accounts/login/")
 
@@ -86,7 +87,7 @@ def test_idle_warning_appears_and_continue_keeps_what_was_typed(phone_page, live
     page = phone_page
     sign_in(page, live_server, candidate.id_number)
     page.get_by_role("link", name="修改个人信息").click()
-    assert page.locator("body").get_attribute("data-idle-seconds") == "1740"
+    expect(page.locator("body")).to_have_attribute("data-idle-seconds", "1740")
     assert page.locator("body").get_attribute("data-idle-warning-seconds") == "120"
     page.get_by_label("电子邮箱").fill("typed.but.not.saved@example.com")
     warning = page.locator("#idle-warning")
@@ -106,7 +107,7 @@ def test_idle_warning_appears_and_continue_keeps_what_was_typed(phone_page, live
     assert page.get_by_label("电子邮箱").input_value() == "typed.but.not.saved@example.com"
     # Still signed in: the typed change can be saved.
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("个人信息已保存").is_visible()
+    expect(page.get_by_text("个人信息已保存")).to_be_visible()
 
 
 def test_idle_timeout_tells_the_candidate_to_sign_in_again(phone_page, live_server, candidate):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from tests.e2e.accounts import sign_in
 from tests.e2e.helpers import assert_accessible, screenshot, solve_captcha
@@ -30,7 +31,7 @@ def test_sign_in_from_the_home_page_box_with_the_captcha(phone_page, live_server
     page.get_by_label("登录密码").fill(DEFAULT_PASSWORD)
     page.locator(f"{box} input[name='captcha_1']").fill("zzzz")
     page.locator(box).get_by_role("button", name="登录", exact=True).click()
-    assert page.get_by_text("验证码不正确，请重新输入。").is_visible()
+    expect(page.get_by_text("验证码不正确，请重新输入。")).to_be_visible()
     assert page.get_by_label("身份证号或准考证号").input_value() == candidate.ticket_number
     assert_accessible(page)
     screenshot(page, artifacts_dir, "login-error-360")
@@ -39,7 +40,7 @@ def test_sign_in_from_the_home_page_box_with_the_captcha(phone_page, live_server
     solve_captcha(page, "main form")
     page.get_by_role("button", name="登录", exact=True).click()
     page.wait_for_url(live_server.url + "/center/")
-    assert page.get_by_role("heading", name="个人中心").is_visible()
+    expect(page.get_by_role("heading", name="个人中心")).to_be_visible()
 
 
 def test_unapproved_candidate_signs_in_to_the_identity_page(phone_page, live_server):
@@ -55,8 +56,8 @@ def test_lockout_page_says_how_long_to_wait(phone_page, live_server, artifacts_d
     for _ in range(5):
         sign_in(phone_page, live_server, candidate.id_number, "Wrong2026pass")
     sign_in(phone_page, live_server, candidate.id_number)
-    assert phone_page.get_by_role("heading", name="登录已暂时锁定").is_visible()
-    assert phone_page.get_by_text("请在 15 分钟后").is_visible()
+    expect(phone_page.get_by_role("heading", name="登录已暂时锁定")).to_be_visible()
+    expect(phone_page.get_by_text("请在 15 分钟后")).to_be_visible()
     assert_accessible(phone_page)
     screenshot(phone_page, artifacts_dir, "locked-out-360")
 
@@ -78,7 +79,7 @@ def test_ticket_number_lookup(phone_page, live_server):
     page.get_by_label("姓名", exact=True).fill(candidate.name)
     solve_captcha(page, "main form")
     page.get_by_role("button", name="查询").click()
-    assert page.get_by_text(candidate.ticket_number).is_visible()
+    expect(page.get_by_text(candidate.ticket_number)).to_be_visible()
     assert_accessible(page)
 
 
@@ -91,7 +92,7 @@ def test_forgotten_password_by_email(phone_page, live_server):
     page.get_by_label("姓名", exact=True).fill(candidate.name)
     solve_captcha(page, "main form")
     page.get_by_role("button", name="发送重设链接").click()
-    assert page.get_by_role("heading", name="请查收电子邮件").is_visible()
+    expect(page.get_by_role("heading", name="请查收电子邮件")).to_be_visible()
     assert_accessible(page)
 
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/password/reset/" in line)
@@ -101,7 +102,7 @@ def test_forgotten_password_by_email(phone_page, live_server):
     page.get_by_label("确认新密码").fill("Linfen2026new")
     assert_accessible(page)
     page.get_by_role("button", name="设置新密码").click()
-    assert page.get_by_role("heading", name="密码已重设").is_visible()
+    expect(page.get_by_role("heading", name="密码已重设")).to_be_visible()
     assert_accessible(page)
     sign_in(page, live_server, candidate.id_number, "Linfen2026new")
-    assert page.url == live_server.url + "/center/"
+    expect(page).to_have_url(live_server.url + "/center/")

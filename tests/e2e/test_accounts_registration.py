@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from candidates.models import Candidate
 from tests.e2e.accounts import no_sideways_scroll
@@ -36,15 +37,15 @@ def test_new_candidate_registers_on_a_phone_and_lands_on_photo_upload(phone_page
     page = phone_page
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="考生注册").first.click()
-    assert page.get_by_role("heading", name="我是新考生").is_visible()
-    assert page.get_by_role("heading", name="我是在籍考生").is_visible()
+    expect(page.get_by_role("heading", name="我是新考生")).to_be_visible()
+    expect(page.get_by_role("heading", name="我是在籍考生")).to_be_visible()
     assert page.locator("ol.steps").count() == 2
     assert no_sideways_scroll(page, 360)
     assert_accessible(page)
     screenshot(page, artifacts_dir, "register-chooser-360")
 
     page.get_by_role("link", name="我是新生，点击开始注册").click()
-    assert page.get_by_role("heading", name="新考生注册：填写个人信息、设置登录密码").is_visible()
+    expect(page.get_by_role("heading", name="新考生注册：填写个人信息、设置登录密码")).to_be_visible()
 
     # The script narrows 报名区县 to the chosen city's counties.
     page.get_by_label("报名地市").select_option(label="大同市")
@@ -55,8 +56,8 @@ def test_new_candidate_registers_on_a_phone_and_lands_on_photo_upload(phone_page
     fill_new_candidate_form(page, gender_label="女")
     page.get_by_role("button", name="提交注册").click()
     # Under the field, and in the summary as a link to it.
-    assert page.locator("#id_gender_error").get_by_text("性别与身份证号不一致").is_visible()
-    assert page.locator(".error-summary").get_by_role("link", name="性别：性别与身份证号不一致", exact=False).is_visible()
+    expect(page.locator("#id_gender_error").get_by_text("性别与身份证号不一致")).to_be_visible()
+    expect(page.locator(".error-summary").get_by_role("link", name="性别：性别与身份证号不一致", exact=False)).to_be_visible()
     assert page.get_by_label("姓名", exact=True).input_value() == "张伟"
     assert page.get_by_label("身份证号", exact=True).input_value() == NEW_ID
     assert page.get_by_label("手机号").input_value() == "13803510007"
@@ -74,7 +75,7 @@ def test_new_candidate_registers_on_a_phone_and_lands_on_photo_upload(phone_page
 
     candidate = Candidate.objects.get(id_number=NEW_ID)
     assert candidate.kind == Candidate.Kind.NEW and candidate.county_id == "140105"
-    assert page.get_by_role("button", name="退出登录").is_visible()  # signed in
+    expect(page.get_by_role("button", name="退出登录")).to_be_visible()  # signed in
 
 
 def test_registration_works_without_javascript(browser, live_server):
@@ -113,15 +114,15 @@ def test_enrolled_candidate_activates_and_lands_on_photo_upload(phone_page, live
     page.get_by_label("姓名", exact=True).fill("赵小敏")
     solve_captcha(page, "main form")
     page.get_by_role("button", name="下一步").click()
-    assert page.get_by_text("未能完成核对").is_visible()
+    expect(page.get_by_text("未能完成核对")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("姓名", exact=True).fill("赵敏")
     solve_captcha(page, "main form")
     page.get_by_role("button", name="下一步").click()
-    assert page.url == live_server.url + "/register/enrolled/password/"
+    expect(page).to_have_url(live_server.url + "/register/enrolled/password/")
     assert record.id_number not in page.url
-    assert page.get_by_text(record.ticket_number).is_visible()
+    expect(page.get_by_text(record.ticket_number)).to_be_visible()
     assert_accessible(page)
     screenshot(page, artifacts_dir, "register-enrolled-password-360")
 

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.e2e.helpers import assert_accessible, collect_offsite_requests, screenshot
 from tests.factories import NoticeFactory
@@ -29,11 +30,11 @@ def test_home_page_layout_at_phone_and_desktop_width(browser, live_server, notic
 
     assert page.locator(".portal-title").inner_text() == "山西自学考试信息服务平台"
     assert "今天是：" in page.locator(".portal-today").inner_text()
-    assert page.get_by_role("heading", name="重要提示").is_visible()
-    assert page.get_by_role("heading", name="自考资讯").is_visible()
-    assert page.get_by_text("山西省高等教育自学考试重要提示第1号").is_visible()
-    assert page.get_by_label("身份证号或准考证号").is_visible()
-    assert page.locator("img.captcha").is_visible()
+    expect(page.get_by_role("heading", name="重要提示")).to_be_visible()
+    expect(page.get_by_role("heading", name="自考资讯")).to_be_visible()
+    expect(page.get_by_text("山西省高等教育自学考试重要提示第1号")).to_be_visible()
+    expect(page.get_by_label("身份证号或准考证号")).to_be_visible()
+    expect(page.locator("img.captcha")).to_be_visible()
     # Nothing sticks out sideways on a phone.
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width
@@ -56,7 +57,7 @@ def test_public_pages_pass_axe(phone_page, live_server, notices, path):
 def test_notice_detail_passes_axe(phone_page, live_server, notices, artifacts_dir):
     notice = Notice.objects.first()
     phone_page.goto(f"{live_server.url}/notices/{notice.pk}/")
-    assert phone_page.get_by_role("heading", name=notice.title).is_visible()
+    expect(phone_page.get_by_role("heading", name=notice.title)).to_be_visible()
     assert_accessible(phone_page)
     screenshot(phone_page, artifacts_dir, "notice-detail-360")
 
@@ -65,7 +66,7 @@ def test_points_page_on_a_phone(phone_page, live_server, artifacts_dir):
     phone_page.goto(live_server.url + "/points/")
     phone_page.get_by_label("按地市筛选").select_option(label="大同市")
     phone_page.get_by_role("button", name="查询").click()
-    assert phone_page.get_by_text("大同市平城区招生考试办公室").is_visible()
+    expect(phone_page.get_by_text("大同市平城区招生考试办公室")).to_be_visible()
     assert phone_page.get_by_text("太原市小店区招生考试办公室").count() == 0
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(phone_page, artifacts_dir, "points-360")

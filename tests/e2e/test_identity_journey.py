@@ -86,7 +86,7 @@ def test_new_candidate_uploads_three_photos_and_is_approved(phone_page, live_ser
     assert stored.size < 2 * 1024 * 1024 and max(stored.width, stored.height) <= 2000
 
     page.get_by_role("link", name="进入个人中心").click()
-    assert page.url == live_server.url + "/center/"
+    expect(page).to_have_url(live_server.url + "/center/")
 
 
 def test_refused_photo_is_explained_in_place(phone_page, live_server, artifacts_dir, photo_files, tmp_path):

@@ -73,7 +73,7 @@ def test_apply_check_answers_details_and_pdf_on_a_phone(phone_page, live_server,
     # 3. Details.
     page.wait_for_url(DETAILS)
     application = TransferApplication.objects.get()
-    assert page.url == f"{live_server.url}/transfers/{application.number}/"
+    expect(page).to_have_url(f"{live_server.url}/transfers/{application.number}/")
     expect(page.get_by_role("heading", name="山西省高等教育自学考试省内转考申请信息详情")).to_be_visible()
     expect(page.get_by_role("alert").filter(has_text=f"申请编号 {application.number}")).to_be_visible()
     remark = page.locator("td[data-label='备注']")
