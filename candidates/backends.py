@@ -1,11 +1,27 @@
-"""Sign-in by 身份证号 or 准考证号."""
+"""Sign-in by 身份证号 or 准考证号, and the signed-in user of every request.
 
+Every candidate page needs the user, their candidate profile (county, city) and whether their
+record has left Shanxi. That is one query, but its SQL costs more CPU to compose than some pages
+cost to render, and on the score morning every candidate asks again and again. So the loaded user
+is kept in the cache for SIGNED_IN_USER_CACHE_SECONDS (120 s with Redis; none with the
+embedded default's per-process memory, which another process's change cannot reach), as Zulip keeps user profiles by id
+(``zerver.models.users.get_user_profile_by_id``), and dropped whenever the user, the candidate or
+one of their 省际转出 applications is saved or deleted (``candidates.user_cache``). Nothing
+updates those tables in bulk (``QuerySet.update``) outside the tests.
+"""
+
+from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Exists, OuterRef
 
 from candidates.models import Candidate, User
 from candidates.throttle import pii_hash
+from zikao.copies import cached_copy
 from zikao.idnumbers import normalize_id_number
+
+
+def user_cache_key(user_id):
+    return f"candidates:user:v1:{user_id}"
 
 
 def find_candidate_by_login(login):
@@ -56,6 +72,12 @@ class CandidateBackend(ModelBackend):
         return None
 
     def get_user(self, user_id):
+        user = cached_copy(user_cache_key(user_id), lambda: self._load_user(user_id),
+                           seconds=settings.SIGNED_IN_USER_CACHE_SECONDS)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    @staticmethod
+    def _load_user(user_id):
         # The user and their candidate profile (county, city) in one query: every candidate
         # page needs both (candidate_required), so this saves a query on every one of them.
         # Whether the record has left Shanxi (Candidate.record_closed) comes in the same query too.
@@ -67,7 +89,7 @@ class CandidateBackend(ModelBackend):
         )
         if user is not None and hasattr(user, "candidate"):  # staff have none
             user.candidate.record_closed = user.record_closed
-        return user if user is not None and self.user_can_authenticate(user) else None
+        return user
 
     @staticmethod
     def _dummy_hash(password):

@@ -6,5 +6,6 @@ class RecordsConfig(AppConfig):
     verbose_name = "考籍与合格成绩"
 
     def ready(self):
-        # Connect 毕业申请's receivers of payments.signals (order paid / expired).
-        from records import graduation  # noqa: F401
+        # Connect 毕业申请's receivers of payments.signals (order paid / expired), and the ones
+        # that drop a candidate's cached scores.
+        from records import graduation, receivers  # noqa: F401

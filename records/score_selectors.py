@@ -1,10 +1,13 @@
 """Reads of scores and 成绩复核 requests, scoped to who asks."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, Subquery
 from django.http import Http404
 
 from candidates.scopes import by_scope, county_scope_q
-from records.score_models import Score, ScoreRecheck
+from records.score_models import Score, ScorePublication, ScoreRecheck
+from zikao.copies import cached_copy
 
 NOTHING = Q(pk__in=[])
 
@@ -22,6 +25,38 @@ def latest_published_scores(candidate):
         .select_related("sitting__score_publication", "course", "recheck")
         .order_by("course__code")
     )
+
+
+def scores_cache_key(candidate_id):
+    return f"records:scores:latest:v1:{candidate_id}"
+
+
+def latest_published_scores_copy(candidate, *, latest_publication):
+    """latest_published_scores from the cache (the score morning: every candidate reloads the
+    page), kept for LATEST_SCORES_CACHE_SECONDS under the latest publication's key: a new
+    publication makes every copy old. A candidate's re-check requests, decisions and score
+    corrections drop that candidate's copy (records.receivers)."""
+    return cached_copy(scores_cache_key(candidate.pk), lambda: latest_published_scores(candidate),
+                       seconds=settings.LATEST_SCORES_CACHE_SECONDS, version=latest_publication)
+
+
+def warm_copies(sitting, *, publication_pk):
+    """Right after ``sitting``'s publication commits, every candidate of it gets the copy their
+    first page would make: the minute the province reloads the page, no page composes the scores
+    query. One query for the whole sitting. Nothing is warmed when a later sitting was published
+    first (its scores stay the latest for those who have them). Returns the copies stored."""
+    seconds = settings.LATEST_SCORES_CACHE_SECONDS
+    if not seconds or ScorePublication.objects.filter(sitting__code__gt=sitting.code).exists():
+        return 0
+    copies = {}
+    rows = (
+        Score.objects.filter(sitting=sitting, published=True)
+        .select_related("sitting__score_publication", "course", "recheck").order_by("candidate_id", "course__code")
+    )
+    for row in rows:
+        copies.setdefault(scores_cache_key(row.candidate_id), (publication_pk, []))[1].append(row)
+    cache.set_many(copies, seconds)
+    return len(copies)
 
 
 def own_scores(candidate, pks):

@@ -37,7 +37,8 @@ def current_scores(request):
     """The latest published sitting's scores; before a publication, when it will come."""
     now = timezone.now()
     state = scores.publish_if_due(now)
-    rows = _with_rechecks(score_selectors.latest_published_scores(request.candidate))
+    rows = _with_rechecks(score_selectors.latest_published_scores_copy(
+        request.candidate, latest_publication=state["latest_publication"]))
     sitting = rows[0].sitting if rows else None
     upcoming = [u for u in state["upcoming"] if sitting is None or u.code > sitting.code]
     return render(request, "records/scores_current.html", {

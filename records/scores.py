@@ -32,6 +32,7 @@ from candidates.messaging import send_candidate_message, send_candidate_messages
 from candidates.models import Candidate
 from candidates.scopes import by_scope
 from exams.models import Course, ExamSitting
+from records import score_selectors
 from records import services as ledger
 from records.score_models import PASS_MARK, Score, ScorePublication, ScoreRecheck
 from zikao.audit import AuditAction, record_event
@@ -294,6 +295,7 @@ def _publish_locked(sitting, *, actor, actor_label, now):
               "publication": publication.pk},
     )
     transaction.on_commit(forget_state)
+    transaction.on_commit(lambda: score_selectors.warm_copies(sitting, publication_pk=publication.pk))
     return Publication(sitting=sitting, scores=total, passed=passed, already_in_ledger=skipped,
                        candidates=len(candidate_ids))
 
@@ -317,7 +319,8 @@ def forget_state():
 
 
 def _compute_state(now):
-    """Sittings whose exams have begun and whose scores are not yet published (one query)."""
+    """Sittings whose exams have begun and whose scores are not yet published, and the latest
+    publication (which versions every candidate's cached scores, score_selectors)."""
     rows = (
         ExamSitting.objects.filter(score_publish_at__isnull=False, score_publication__isnull=True,
                                    exam_start__lte=local_today(now))
@@ -329,7 +332,8 @@ def _compute_state(now):
         for code, at, has in rows
     ]
     due = [u.publish_at for u in upcoming if u.has_scores]
-    return {"upcoming": upcoming, "next_due": min(due) if due else None}
+    latest = ScorePublication.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return {"upcoming": upcoming, "next_due": min(due) if due else None, "latest_publication": latest}
 
 
 def publication_state(now=None, *, refresh=False):

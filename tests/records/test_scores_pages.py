@@ -46,13 +46,16 @@ def test_at_publication_time_the_first_request_publishes(client, sitting, wang):
     assert "2026年4月考次成绩已发布" in client.get("/center/").content.decode()
 
 
-def test_production_leaves_publication_to_beat_and_says_it_is_coming(client, settings, sitting, wang):
+def test_production_leaves_publication_to_beat_and_says_it_is_coming(
+    client, settings, sitting, wang, django_capture_on_commit_callbacks
+):
     settings.SCORES_PUBLISH_AT_REQUEST = False
     client.force_login(wang.user)
     with time_machine.travel(sitting.score_publish_at + datetime.timedelta(seconds=1), tick=False):
         page = client.get("/records/scores/").content.decode()
         assert "考次的成绩正在发布，请稍后刷新本页" in page and "中国近现代史纲要" not in page
-        scores.publish_due_scores()
+        with django_capture_on_commit_callbacks(execute=True):  # beat's task commits
+            scores.publish_due_scores()
         assert "中国近现代史纲要" in client.get("/records/scores/").content.decode()
 
 
@@ -82,6 +85,7 @@ def test_staff_and_candidates_not_yet_verified_get_404(client, sitting):
 
 @pytest.mark.parametrize("count", [2, 8])
 def test_queries_do_not_grow_with_the_courses(client, settings, django_assert_num_queries, count):
+    settings.SIGNED_IN_USER_CACHE_SECONDS = settings.LATEST_SCORES_CACHE_SECONDS = 0  # every read from the database
     sitting = past_sitting("202604")
     candidate = CandidateFactory(approved=True)
     give(candidate, sitting, dict.fromkeys(EIGHT[:count], 70))
@@ -97,3 +101,82 @@ def test_queries_do_not_grow_with_the_courses(client, settings, django_assert_nu
 def test_centre_query_links_point_here(client, wang):
     client.force_login(wang.user)
     assert 'href="/records/scores/"' in client.get("/center/").content.decode()
+
+
+# --------------------------------------------------------------------------- the cached copy (Redis)
+
+
+@pytest.fixture
+def copies(settings):
+    """The per-candidate copies production keeps in Redis (the embedded default keeps none)."""
+    settings.SIGNED_IN_USER_CACHE_SECONDS = 120
+    settings.LATEST_SCORES_CACHE_SECONDS = 600
+
+
+def test_a_reload_costs_no_query_beyond_the_session(client, settings, django_assert_num_queries, copies):
+    sitting = past_sitting("202604")
+    candidate = CandidateFactory(approved=True)
+    give(candidate, sitting, dict.fromkeys(EIGHT[:4], 70))
+    scores.publish_scores(sitting=sitting, actor_label="test")
+    client.force_login(candidate.user)
+    client.get("/records/scores/")
+    with django_assert_num_queries(1 if settings.SESSION_ENGINE.endswith(".db") else 0):
+        response = client.get("/records/scores/")
+    assert response.content.decode().count("verdict-pass") == 4
+
+
+def test_a_new_publication_shows_at_once_over_the_copy(client, copies):
+    older = past_sitting("202510")
+    candidate = CandidateFactory(approved=True)
+    give(candidate, older, {"00054": 61})
+    scores.publish_scores(sitting=older, actor_label="test")
+    client.force_login(candidate.user)
+    assert "管理学原理" in client.get("/records/scores/").content.decode()
+    april = past_sitting("202604")
+    give(candidate, april, {"03708": 72})
+    scores.publish_scores(sitting=april, actor_label="test", early=True)
+    page = client.get("/records/scores/").content.decode()
+    assert "中国近现代史纲要" in page and "管理学原理" not in page
+
+
+def test_a_recheck_request_and_a_corrected_score_show_at_once_over_the_copy(client, copies, sitting, wang):
+    scores.publish_scores(sitting=sitting, actor_label="test", early=True)
+    client.force_login(wang.user)
+    page = client.get("/records/scores/").content.decode()
+    assert "59.5" in page and "成绩复核：" not in page
+    failed = wang.scores.get(course__code="00015")
+    recheck = scores.submit_rechecks(candidate=wang, scores=[failed], reason="怀疑漏评")[0]
+    assert "成绩复核：待复核" in client.get("/records/scores/").content.decode()
+    officer = OfficerFactory(scope__level="county", scope__county=wang.county)
+    scores.correct_score(officer=officer, recheck=recheck, corrected_score="64", remark="合分有误")
+    assert "成绩复核：成绩已更正为 64（原成绩 59.5）" in client.get("/records/scores/").content.decode()
+
+
+def test_publication_warms_every_candidates_copy(client, settings, django_assert_num_queries, copies,
+                                                  django_capture_on_commit_callbacks):
+    sitting = past_sitting("202604")
+    candidates = [CandidateFactory(approved=True) for _ in range(3)]
+    for candidate in candidates:
+        give(candidate, sitting, dict.fromkeys(EIGHT[:4], 70))
+    with django_capture_on_commit_callbacks(execute=True):
+        scores.publish_scores(sitting=sitting, actor_label="test")
+    client.force_login(candidates[0].user)
+    client.get("/records/scores/")  # the publication state is cached from here on, for everyone
+    client.force_login(candidates[1].user)
+    client.get("/center/")  # and this candidate's signed-in user
+    with django_assert_num_queries(1 if settings.SESSION_ENGINE.endswith(".db") else 0):
+        response = client.get("/records/scores/")  # the first scores page of this candidate
+    assert response.content.decode().count("verdict-pass") == 4
+
+
+def test_an_older_sitting_published_late_warms_nothing(client, copies, django_capture_on_commit_callbacks):
+    april, october = past_sitting("202604"), past_sitting("202510")
+    candidate = CandidateFactory(approved=True)
+    give(candidate, april, {"03708": 72})
+    give(candidate, october, {"00054": 61})
+    scores.publish_scores(sitting=april, actor_label="test", early=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        scores.publish_scores(sitting=october, actor_label="test")
+    client.force_login(candidate.user)
+    page = client.get("/records/scores/").content.decode()
+    assert "中国近现代史纲要" in page and "管理学原理" not in page  # 202604 is still the latest

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from candidates.models import Candidate, CandidateMessage
 from exams import practical
@@ -321,14 +322,19 @@ def test_a_returned_application_cannot_be_corrected_after_the_window(window, can
 # --------------------------------------------------------------------------- the closed record
 
 
-def test_a_closed_record_refuses_every_business(window, candidate, officers, frozen):
-    application = confirmed(candidate)
+def close_record(application, officers):
+    """The city checks, the province sends and closes: 已转出."""
     for step in (out.pass_city_check, out.send_transfer_out, out.close_transfer_out):
         step(
             officer=officers["province"] if step is not out.pass_city_check else officers["taiyuan"],
             application=application,
             now=DURING,
         )
+
+
+def test_a_closed_record_refuses_every_business(window, candidate, officers, frozen):
+    application = confirmed(candidate)
+    close_record(application, officers)
     closed = Candidate.objects.get(pk=candidate.pk)
     BusinessWindowFactory(kind=BusinessWindow.Kind.IN_PROVINCE_TRANSFER)
     assert out.check_out_eligibility(candidate=closed).refusal.code == "record_closed"
@@ -421,3 +427,12 @@ def test_exemption_only_courses_never_transfer(window):
     assert [row["code"] for row in application.courses] == ["03708"]
     assert PassedCourse.objects.filter(candidate=candidate, source="exemption").count() == 2
     assert course("00015").name not in str(application.courses)
+
+
+def test_the_centre_says_the_record_is_closed_on_the_next_page(client, window, candidate, officers, frozen, settings):
+    settings.SIGNED_IN_USER_CACHE_SECONDS = 120  # the signed-in user is cached, as with Redis
+    client.force_login(candidate.user)
+    assert "record-closed" not in client.get(reverse("center")).content.decode()  # the user is cached now
+    application = confirmed(candidate)
+    close_record(application, officers)
+    assert Candidate.RECORD_CLOSED_MESSAGE in client.get(reverse("center")).content.decode()

@@ -177,6 +177,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Per-candidate copies kept in the cache (the signed-in user, the latest published scores) are
+# dropped by signals in the process that saves; only a cache every process shares sees the drop.
+# The embedded default's per-process memory would keep another process's stale copy: no copies.
+SIGNED_IN_USER_CACHE_SECONDS = 120 if REDIS_URL else 0
+LATEST_SCORES_CACHE_SECONDS = 600 if REDIS_URL else 0
 
 SESSION_COOKIE_AGE = 30 * 60  # Sessions end after 30 idle minutes;
 SESSION_REFRESH_SECONDS = 60  # extended at most once a minute (zikao.middleware.SessionRefreshMiddleware).

@@ -1,0 +1,31 @@
+"""Per-person copies kept in the cache (the signed-in user, a candidate's latest scores).
+
+A copy is dropped by the signal receivers of the rows it was made from: at once, and again when
+the saving transaction commits. A request that read the old rows just before the commit and
+stores them just after is then the only way a stale copy survives, for at most its seconds.
+Copies are kept only where every process shares the cache (settings: ``*_CACHE_SECONDS`` are 0
+in the embedded default, whose per-process memory another process's drop cannot reach).
+"""
+
+from django.core.cache import cache
+from django.db import transaction
+
+
+def drop_copy(key):
+    def drop_cached_copy():  # the name tells tests that count on_commit callbacks what this one is
+        cache.delete(key)
+
+    drop_cached_copy()
+    transaction.on_commit(drop_cached_copy)
+
+
+def cached_copy(key, load, *, seconds, version=None):
+    """``load()``'s result, from the cache while its ``version`` matches; ``seconds`` 0: no copy."""
+    if not seconds:
+        return load()
+    cached = cache.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    value = load()
+    cache.set(key, (version, value), seconds)
+    return value
