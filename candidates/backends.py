@@ -16,12 +16,35 @@ from django.db.models import Exists, OuterRef
 
 from candidates.models import Candidate, User
 from candidates.throttle import pii_hash
-from zikao.copies import cached_copy
+from zikao.copies import cached_copy, store_copies
 from zikao.idnumbers import normalize_id_number
 
 
 def user_cache_key(user_id):
     return f"candidates:user:v1:{user_id}"
+
+
+def _users_with_candidates(**filters):
+    """Users with their candidate profile (county, city) in one query: every candidate page needs
+    both (candidate_required). Whether the record has left Shanxi (Candidate.record_closed) comes
+    in the same query too."""
+    transfers_out = Candidate._meta.get_field("transfers_out").related_model
+    closed = transfers_out.objects.filter(candidate=OuterRef("candidate"), status="transferred")
+    users = User.objects.select_related("candidate__county__city").annotate(record_closed=Exists(closed))
+    for user in users.filter(**filters):
+        if hasattr(user, "candidate"):  # staff have none
+            user.candidate.record_closed = user.record_closed
+        yield user
+
+
+def warm_user_copies(candidate_ids):
+    """Store the signed-in user's copy of these candidates before they come (one query): the
+    minute scores are published, every candidate of the sitting reloads at once. Returns how many."""
+    seconds = settings.SIGNED_IN_USER_CACHE_SECONDS
+    if not seconds:
+        return 0
+    users = _users_with_candidates(candidate__in=candidate_ids)
+    return store_copies({user_cache_key(user.pk): user for user in users}, seconds=seconds)
 
 
 def find_candidate_by_login(login):
@@ -78,18 +101,7 @@ class CandidateBackend(ModelBackend):
 
     @staticmethod
     def _load_user(user_id):
-        # The user and their candidate profile (county, city) in one query: every candidate
-        # page needs both (candidate_required), so this saves a query on every one of them.
-        # Whether the record has left Shanxi (Candidate.record_closed) comes in the same query too.
-        transfers_out = Candidate._meta.get_field("transfers_out").related_model
-        closed = transfers_out.objects.filter(candidate=OuterRef("candidate"), status="transferred")
-        user = (
-            User.objects.select_related("candidate__county__city").annotate(record_closed=Exists(closed))
-            .filter(pk=user_id).first()
-        )
-        if user is not None and hasattr(user, "candidate"):  # staff have none
-            user.candidate.record_closed = user.record_closed
-        return user
+        return next(_users_with_candidates(pk=user_id), None)
 
     @staticmethod
     def _dummy_hash(password):

@@ -1,13 +1,13 @@
 """Reads of scores and 成绩复核 requests, scoped to who asks."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Q, Subquery
 from django.http import Http404
 
+from candidates.backends import warm_user_copies
 from candidates.scopes import by_scope, county_scope_q
 from records.score_models import Score, ScorePublication, ScoreRecheck
-from zikao.copies import cached_copy
+from zikao.copies import cached_copy, store_copies
 
 NOTHING = Q(pk__in=[])
 
@@ -40,23 +40,33 @@ def latest_published_scores_copy(candidate, *, latest_publication):
                        seconds=settings.LATEST_SCORES_CACHE_SECONDS, version=latest_publication)
 
 
+WARM_BATCH = 2000  # candidates per batch: a sitting of 200,000 never sits in one process's memory
+
+
 def warm_copies(sitting, *, publication_pk):
-    """Right after ``sitting``'s publication commits, every candidate of it gets the copy their
-    first page would make: the minute the province reloads the page, no page composes the scores
-    query. One query for the whole sitting. Nothing is warmed when a later sitting was published
-    first (its scores stay the latest for those who have them). Returns the copies stored."""
+    """Right after ``sitting``'s publication commits, every candidate of it gets the copies their
+    first page would make (their scores, and their signed-in user): the minute the province reloads
+    the page, no page composes a query. Two queries per WARM_BATCH candidates. No scores are warmed
+    when a later sitting was published first (its scores stay the latest for those who have them).
+    Returns the scores copies stored."""
     seconds = settings.LATEST_SCORES_CACHE_SECONDS
     if not seconds or ScorePublication.objects.filter(sitting__code__gt=sitting.code).exists():
         return 0
-    copies = {}
-    rows = (
-        Score.objects.filter(sitting=sitting, published=True)
-        .select_related("sitting__score_publication", "course", "recheck").order_by("candidate_id", "course__code")
-    )
-    for row in rows:
-        copies.setdefault(scores_cache_key(row.candidate_id), (publication_pk, []))[1].append(row)
-    cache.set_many(copies, seconds)
-    return len(copies)
+    published = Score.objects.filter(sitting=sitting, published=True)
+    candidate_ids = list(published.order_by("candidate_id").values_list("candidate_id", flat=True).distinct())
+    stored = 0
+    for start in range(0, len(candidate_ids), WARM_BATCH):
+        batch = candidate_ids[start:start + WARM_BATCH]
+        copies = {}
+        rows = (
+            published.filter(candidate_id__in=batch)
+            .select_related("sitting__score_publication", "course", "recheck").order_by("candidate_id", "course__code")
+        )
+        for row in rows:
+            copies.setdefault(scores_cache_key(row.candidate_id), []).append(row)
+        warm_user_copies(batch)
+        stored += store_copies(copies, seconds=seconds, version=publication_pk)
+    return stored
 
 
 def own_scores(candidate, pks):

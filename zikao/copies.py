@@ -29,3 +29,12 @@ def cached_copy(key, load, *, seconds, version=None):
     value = load()
     cache.set(key, (version, value), seconds)
     return value
+
+
+def store_copies(values, *, seconds, version=None):
+    """Several copies at once, ``{key: value}``, as cached_copy would store them (warming a spike
+    that is announced, such as a score publication). Returns how many were stored."""
+    if not seconds or not values:
+        return 0
+    cache.set_many({key: (version, value) for key, value in values.items()}, seconds)
+    return len(values)

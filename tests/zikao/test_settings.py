@@ -3,7 +3,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+
+from zikao.storage import PortalStaticFilesStorage
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,6 +54,13 @@ def test_production_static_files_have_hashed_names(tmp_path):
     assert len(hashed) == 1 and len(hashed[0].split(".")) == 3  # portal.<hash>.css
     assert (tmp_path / "staticfiles.json").exists()
     assert list((tmp_path / "vendor" / "bootstrap").glob("bootstrap.min.*.css.gz"))
+
+    # The URLs pages render are the hashed ones, made once per process; a missing file still fails.
+    storage = PortalStaticFilesStorage(location=str(tmp_path), base_url="/static/")
+    assert storage.url("css/portal.css") == f"/static/css/{hashed[0]}"
+    assert storage.url("css/portal.css") == f"/static/css/{hashed[0]}"  # from the memo
+    with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+        storage.url("css/missing.css")
 
 
 def test_no_template_or_stylesheet_refers_to_another_site():

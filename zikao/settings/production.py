@@ -49,7 +49,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 STORAGES = {
     **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "zikao.storage.PortalStaticFilesStorage"},
 }
 
 # Uploads when several app servers and Celery workers run (docs/deployment.md): either
