@@ -6,13 +6,12 @@ Kept apart from the theory registration's models; imported at the end of ``exams
 app still has one ``models`` module.
 """
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from zikao.models import BusinessWindow
+from zikao.models import BusinessWindow, officer_field
 
 phone_validator = RegexValidator(
     r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$", "请填写11位手机号码或带区号的固定电话。", code="bad_phone"
@@ -63,10 +62,7 @@ class PracticalRegistration(models.Model):
     submitted_at = models.DateTimeField("提交时间", default=timezone.now)
     paid_at = models.DateTimeField("缴费时间", null=True, blank=True)
     decided_at = models.DateTimeField("院校处理时间", null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="处理人",
-    )
+    decided_by = officer_field("处理人")
     remark = models.CharField("备注", max_length=200, blank=True)
 
     class Meta:

@@ -1,11 +1,10 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from candidates.models import Candidate
 from identity.storage import private_storage
-from zikao.models import County
+from zikao.models import County, officer_field
 
 
 class Slot(models.TextChoices):
@@ -60,10 +59,7 @@ class IdentitySubmission(models.Model):
     check_runs = models.PositiveSmallIntegerField("检查运行次数", default=0)
     checked_at = models.DateTimeField("检查完成时间", null=True, blank=True)
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="审核人",
-    )
+    decided_by = officer_field("审核人")
     decided_automatically = models.BooleanField("系统自动决定", default=False)
     decision_method = models.CharField("决定方式", max_length=20, choices=Method.choices, blank=True)
     reasons = models.JSONField("告知考生的原因", default=list, blank=True)

@@ -6,11 +6,11 @@ and ``purpose_id``, and the business reacts to ``payments.signals.order_paid`` /
 Money is integer fen everywhere.
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from candidates.models import Candidate
+from zikao.models import officer_field
 
 
 class Order(models.Model):
@@ -134,10 +134,7 @@ class Payment(models.Model):
     raw_notify = models.JSONField("渠道通知", default=dict, blank=True)
     created_at = models.DateTimeField("发起时间", default=timezone.now)
     confirmed_at = models.DateTimeField("到账时间", null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="确认人",
-    )
+    confirmed_by = officer_field("确认人")
     refund_reason = models.CharField("待退款原因", max_length=200, blank=True)
 
     class Meta:

@@ -4,13 +4,12 @@ result and reason; reviewed county → city → province. See records/exemptions
 Imported at the end of ``records.models`` so the app keeps one ``models`` module.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from identity.storage import private_storage
-from zikao.models import BusinessWindow, County
+from zikao.models import BusinessWindow, County, officer_field
 
 
 class ExemptionStatus(models.TextChoices):
@@ -56,20 +55,11 @@ class ExemptionApplication(models.Model):
     withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
     published_at = models.DateTimeField("结果发布时间", null=True, blank=True)
     county_decided_at = models.DateTimeField("县区审核时间", null=True, blank=True)
-    county_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="县区审核人",
-    )
+    county_decided_by = officer_field("县区审核人")
     city_decided_at = models.DateTimeField("市审核时间", null=True, blank=True)
-    city_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="市审核人",
-    )
+    city_decided_by = officer_field("市审核人")
     province_decided_at = models.DateTimeField("省审核时间", null=True, blank=True)
-    province_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="省审核人",
-    )
+    province_decided_by = officer_field("省审核人")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

@@ -3,13 +3,12 @@
 province decides. Imported at the end of ``records.models`` so the app keeps one ``models`` module.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from identity.storage import private_storage
-from zikao.models import BusinessWindow
+from zikao.models import BusinessWindow, officer_field
 
 
 class GraduationStatus(models.TextChoices):
@@ -71,23 +70,9 @@ class GraduationApplication(models.Model):
     submitted_at = models.DateTimeField("申请时间", default=timezone.now)
     paid_at = models.DateTimeField("缴费时间", null=True, blank=True)
     county_decided_at = models.DateTimeField("县区初审时间", null=True, blank=True)
-    county_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="县区初审人",
-    )
+    county_decided_by = officer_field("县区初审人")
     province_decided_at = models.DateTimeField("省级审核时间", null=True, blank=True)
-    province_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="省级审核人",
-    )
+    province_decided_by = officer_field("省级审核人")
     graduation_date = models.DateField("毕业时间", null=True, blank=True)
     certificate_number = models.CharField("毕业证书编号", max_length=20, null=True, blank=True, unique=True)
 

@@ -1,6 +1,5 @@
 """The candidate's exam record (考籍): the ledger of passed courses, whatever made them passed."""
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -8,6 +7,7 @@ from django.utils import timezone
 
 from candidates.models import Candidate
 from exams.models import Course, ExamSitting
+from zikao.models import officer_field
 
 PASS_MARK = 60
 
@@ -37,10 +37,7 @@ class PassedCourse(models.Model):
     source = models.CharField("来源", max_length=20, choices=Source.choices)
     note = models.CharField("说明", max_length=100, blank=True)
     recorded_at = models.DateTimeField("登记时间", default=timezone.now, db_index=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="登记人",
-    )
+    recorded_by = officer_field("登记人")
 
     class Meta:
         ordering = ["candidate", "course__code"]

@@ -5,13 +5,13 @@ publication (ScorePublication, one per sitting) flips every score of the sitting
 the transaction that also writes the passes into the ledger (records.scores.publish_scores).
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from candidates.models import Candidate
 from exams.models import Course, ExamSitting
 from records.models import PASS_MARK
+from zikao.models import officer_field
 
 
 class Score(models.Model):
@@ -75,10 +75,7 @@ class ScorePublication(models.Model):
         ExamSitting, on_delete=models.PROTECT, related_name="score_publication", verbose_name="考次"
     )
     published_at = models.DateTimeField("发布时间")
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="发布人",
-    )
+    published_by = officer_field("发布人")
     published_by_label = models.CharField("发布方式", max_length=60, blank=True)
     score_count = models.PositiveIntegerField("成绩条数", default=0)
     passed_count = models.PositiveIntegerField("合格条数", default=0)
@@ -116,10 +113,7 @@ class ScoreRecheck(models.Model):
     remark = models.CharField("复核说明", max_length=200, blank=True)
     submitted_at = models.DateTimeField("申请时间")
     decided_at = models.DateTimeField("复核时间", null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="复核人",
-    )
+    decided_by = officer_field("复核人")
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

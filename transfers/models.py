@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from candidates.models import Candidate
-from zikao.models import BusinessWindow, City, County
+from zikao.models import BusinessWindow, City, County, officer_field
 
 
 # Outside the model so that its Meta.constraints can name them (a nested class cannot see the
@@ -51,15 +50,9 @@ class TransferApplication(models.Model):
     idempotency_token = models.UUIDField("表单标识", unique=True, editable=False)
     submitted_at = models.DateTimeField("申请时间", default=timezone.now)
     origin_decided_at = models.DateTimeField("原属地市审核时间", null=True, blank=True)
-    origin_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="原属地市审核人",
-    )
+    origin_decided_by = officer_field("原属地市审核人")
     destination_decided_at = models.DateTimeField("转入市审核时间", null=True, blank=True)
-    destination_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="转入市审核人",
-    )
+    destination_decided_by = officer_field("转入市审核人")
     withdrawn_at = models.DateTimeField("撤销时间", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

@@ -13,12 +13,12 @@ application (transfers.out has one service function per arrow):
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from identity.storage import private_storage
+from zikao.models import officer_field
 from zikao.reference import PROVINCE_CODES
 
 SHANXI = "14"
@@ -109,41 +109,13 @@ class TransferOut(models.Model):
     idempotency_token = models.UUIDField("表单标识", unique=True, editable=False)
     submitted_at = models.DateTimeField("申请时间", default=timezone.now)
     city_decided_at = models.DateTimeField("市招考办审核时间", null=True, blank=True)
-    city_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="市招考办审核人",
-    )
+    city_decided_by = officer_field("市招考办审核人")
     province_decided_at = models.DateTimeField("省招考中心初审时间", null=True, blank=True)
-    province_decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="省招考中心初审人",
-    )
+    province_decided_by = officer_field("省招考中心初审人")
     closed_at = models.DateTimeField("转出完成时间", null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="确认转出人",
-    )
+    closed_by = officer_field("确认转出人")
     returned_at = models.DateTimeField("退回时间", null=True, blank=True)
-    returned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="退回人",
-    )
+    returned_by = officer_field("退回人")
     return_reason = models.CharField("退回原因", max_length=200, blank=True)
     lapsed_at = models.DateTimeField("失效时间", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

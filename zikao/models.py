@@ -3,6 +3,15 @@ from django.db import models
 from django.utils import timezone
 
 
+def officer_field(verbose_name):
+    """The account that did something to a row (decided, confirmed, published): optional, kept
+    while the row exists (PROTECT), with no reverse accessor on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class City(models.Model):
     code = models.CharField("代码", max_length=4, primary_key=True)
     name = models.CharField("地市", max_length=20)
@@ -159,10 +168,7 @@ class AuditEvent(models.Model):
     """Who did what to which object, from which state to which, and why. Never deleted."""
 
     created_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name="操作人",
-    )
+    actor = officer_field("操作人")
     actor_label = models.CharField("操作人标识", max_length=150, blank=True)
     # One of zikao.audit.AuditAction; not a field choice, so that a new action needs no migration.
     action = models.CharField("操作", max_length=60, db_index=True)
