@@ -3,9 +3,9 @@
 Every candidate page needs the user, their candidate profile (county, city) and whether their
 record has left Shanxi. That is one query, but its SQL costs more CPU to compose than some pages
 cost to render, and on the score morning every candidate asks again and again. So the loaded user
-is kept in the cache for SIGNED_IN_USER_CACHE_SECONDS (120 s with Redis; none with the
-embedded default's per-process memory, which another process's change cannot reach), as Zulip keeps user profiles by id
-(``zerver.models.users.get_user_profile_by_id``), and dropped whenever the user, the candidate or
+is kept in the cache for SIGNED_IN_USER_CACHE_SECONDS (120 s with Redis; none with the embedded
+default's per-process memory, which another process's change cannot reach), as Zulip keeps user
+profiles by id (``zerver.models.users.get_user_profile_by_id``), and dropped whenever the user, the candidate or
 one of their 省际转出 applications is saved or deleted (``candidates.user_cache``). Nothing
 updates those tables in bulk (``QuerySet.update``) outside the tests.
 """

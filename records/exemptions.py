@@ -31,7 +31,7 @@ from records.exemption_models import ExemptionApplication, ExemptionItem, Exempt
 from records.models import PassedCourse
 from records.services import add_passed_course
 from zikao.audit import AuditAction, record_event
-from zikao.errors import DomainError
+from zikao.errors import ApplicationError
 from zikao.models import BusinessWindow
 from zikao.selectors import current_window, window_refusal
 from zikao.timefmt import local_text
@@ -44,13 +44,8 @@ MAX_COURSES = 10
 RESULTS_URL = "exemption_results"
 
 
-class ExemptionError(DomainError):
+class ExemptionError(ApplicationError):
     """A broken rule; ``application`` is the candidate's existing one for "already applied"."""
-
-    def __init__(self, message, *, code, application=None):
-        super().__init__(message, code=code)
-        self.application = application
-
 
 
 # --------------------------------------------------------------------------- eligibility

@@ -41,7 +41,7 @@ from payments.signals import order_canceled, order_expired, order_paid
 from records import selectors as records
 from records.graduation_models import MAX_ATTEMPTS, CertificateCounter, GraduationApplication
 from zikao.audit import AuditAction, record_event
-from zikao.errors import DomainError
+from zikao.errors import ApplicationError
 from zikao.models import BusinessWindow
 from zikao.selectors import current_window, window_refusal
 from zikao.sequences import next_number
@@ -53,13 +53,8 @@ PURPOSE_TYPE = GraduationApplication._meta.label_lower
 PROVINCE_CODE = "14"  # 山西 in GB/T 2260; every certificate number starts with it
 
 
-class GraduationError(DomainError):
+class GraduationError(ApplicationError):
     """A broken rule; ``message`` is fit to show the candidate or the officer."""
-
-    def __init__(self, message, *, code, application=None):
-        super().__init__(message, code=code)
-        self.application = application
-
 
 
 # --------------------------------------------------------------------------- the rule

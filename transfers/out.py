@@ -37,7 +37,7 @@ from records.models import PassedCourse
 from transfers.out_models import TARGET_PROVINCES, TransferOut
 from transfers.signals import record_closed
 from zikao.audit import AuditAction, record_event
-from zikao.errors import DomainError
+from zikao.errors import ApplicationError
 from zikao.models import BusinessWindow
 from zikao.selectors import current_window, window_refusal
 from zikao.timefmt import local_text
@@ -54,13 +54,8 @@ REASON_MAX = 200
 LAPSE_ACTOR = "system:transfer-out-lapse"
 
 
-class TransferOutError(DomainError):
+class TransferOutError(ApplicationError):
     """A broken rule; ``application`` is the candidate's existing application where that is the answer."""
-
-    def __init__(self, message, *, code, application=None):
-        super().__init__(message, code=code)
-        self.application = application
-
 
 
 # --------------------------------------------------------------------------- the ledger

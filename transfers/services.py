@@ -17,7 +17,7 @@ from transfers import selectors
 from transfers.exports import applications_csv
 from transfers.models import DailyNumberCounter, TransferApplication
 from zikao.audit import AuditAction, record_event
-from zikao.errors import DomainError
+from zikao.errors import ApplicationError
 from zikao.models import BusinessWindow, City, County
 from zikao.selectors import current_window, window_refusal
 from zikao.sequences import next_number
@@ -28,17 +28,8 @@ WINDOW_KIND = BusinessWindow.Kind.IN_PROVINCE_TRANSFER
 NUMBER_PREFIX = "SNZK"
 
 
-class TransferError(DomainError):
-    """A broken rule; ``message`` is fit to show the candidate or the officer.
-
-    ``application`` is the candidate's existing application when the refusal is "already applied",
-    so the page can lead there instead of showing an error.
-    """
-
-    def __init__(self, message, *, code, application=None):
-        super().__init__(message, code=code)
-        self.application = application
-
+class TransferError(ApplicationError):
+    """A broken rule; ``message`` is fit to show the candidate or the officer."""
 
 
 # --------------------------------------------------------------------------- eligibility

@@ -15,3 +15,12 @@ class DomainError(Exception):
 
     def __str__(self):
         return self.message
+
+
+class ApplicationError(DomainError):
+    """A refusal about a candidate's application; ``application`` is their existing one when the
+    refusal is "already applied", so the page can lead there instead of showing an error."""
+
+    def __init__(self, message, *, code, application=None):
+        super().__init__(message, code=code)
+        self.application = application
