@@ -244,7 +244,7 @@ def test_idle_warning_counts_from_the_shortest_possible_session(client, login_po
 def test_redis_sessions_expire_after_30_idle_minutes_and_keepalive_renews_them(client, login_post, approved, settings):
     from django.core.cache import cache
 
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    assert settings.SESSION_ENGINE == "zikao.sessions"  # Redis, as in production
     login_post(approved.id_number)
     key = "django.contrib.sessions.cache" + client.session.session_key
     redis = cache.client.get_client()
@@ -254,6 +254,32 @@ def test_redis_sessions_expire_after_30_idle_minutes_and_keepalive_renews_them(c
     assert client.post(reverse("session_keepalive")).status_code == 204
     assert redis.ttl(cache.make_key(key)) > 25 * 60
     redis.delete(cache.make_key(key))  # Redis let the idle session expire
+    response = client.get(reverse("center"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.redis
+def test_saving_a_session_that_ended_meanwhile_does_not_bring_it_back(client, login_post, approved):
+    """zikao.sessions saves with Redis's SET … XX: one round trip instead of Django's GET then SET,
+    and atomic, so a page that loaded the session before another tab signed out cannot write it back."""
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.core.cache import cache
+
+    from zikao.sessions import SessionStore
+
+    login_post(approved.id_number)
+    session_key = client.session.session_key
+    redis = cache.client.get_client()
+    redis_key = cache.make_key(SessionStore.cache_key_prefix + session_key)
+    page = SessionStore(session_key)
+    page["_refreshed_at"] = 0  # a page loaded the session and refreshes it
+    redis.expire(redis_key, 60)
+    page.save()
+    assert redis.ttl(redis_key) > 25 * 60  # still signed in: extended
+    redis.delete(redis_key)  # signed out in another tab
+    with pytest.raises(UpdateError):
+        page.save()
+    assert not redis.exists(redis_key)
     response = client.get(reverse("center"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 

@@ -75,9 +75,9 @@ from django.test import Client
 client = Client(raise_request_exception=False)
 client.cookies["sessionid"] = "a" * 32  # a signed-in visitor: the session and the user need the database
 from django.conf import settings
-if settings.SESSION_ENGINE.endswith(".cache"):  # the session itself is in Redis, its user is not
-    from django.contrib.sessions.backends.cache import SessionStore
-    session = SessionStore()
+if not settings.SESSION_ENGINE.endswith(".db"):  # the session itself is in Redis, its user is not
+    from importlib import import_module
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session.update({"_auth_user_id": "1", "_auth_user_backend": "candidates.backends.CandidateBackend"})
     session.create()
     client.cookies["sessionid"] = session.session_key

@@ -173,7 +173,7 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "zikao"),
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_ENGINE = "zikao.sessions"  # django.contrib.sessions.backends.cache, saved in one round trip
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
