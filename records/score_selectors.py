@@ -7,7 +7,7 @@ from django.http import Http404
 from candidates.backends import warm_user_copies
 from candidates.scopes import by_scope, county_scope_q
 from records.score_models import Score, ScorePublication, ScoreRecheck
-from zikao.copies import cached_copy, store_copies
+from zikao.copies import UNREAD, cached_copy, store_copies
 
 NOTHING = Q(pk__in=[])
 
@@ -31,13 +31,14 @@ def scores_cache_key(candidate_id):
     return f"records:scores:latest:v1:{candidate_id}"
 
 
-def latest_published_scores_copy(candidate, *, latest_publication):
+def latest_published_scores_copy(candidate, *, latest_publication, cached=UNREAD):
     """latest_published_scores from the cache (the score morning: every candidate reloads the
     page), kept for LATEST_SCORES_CACHE_SECONDS under the latest publication's key: a new
     publication makes every copy old. A candidate's re-check requests, decisions and score
-    corrections drop that candidate's copy (records.receivers)."""
+    corrections drop that candidate's copy (records.receivers). ``cached``: what the caller
+    already read under scores_cache_key (zikao.copies.read_copies)."""
     return cached_copy(scores_cache_key(candidate.pk), lambda: latest_published_scores(candidate),
-                       seconds=settings.LATEST_SCORES_CACHE_SECONDS, version=latest_publication)
+                       seconds=settings.LATEST_SCORES_CACHE_SECONDS, version=latest_publication, cached=cached)
 
 
 WARM_BATCH = 2000  # candidates per batch: a sitting of 200,000 never sits in one process's memory

@@ -36,6 +36,7 @@ from records import score_selectors
 from records import services as ledger
 from records.score_models import PASS_MARK, Score, ScorePublication, ScoreRecheck
 from zikao.audit import AuditAction, record_event
+from zikao.copies import UNREAD
 from zikao.errors import DomainError
 from zikao.tabular import RowError, RowRefused, TableFileError, column_positions, read_tables, row_values
 
@@ -336,22 +337,26 @@ def _compute_state(now):
     return {"upcoming": upcoming, "next_due": min(due) if due else None, "latest_publication": latest}
 
 
-def publication_state(now=None, *, refresh=False):
+def publication_state(now=None, *, refresh=False, cached=UNREAD):
     """What the scores page says about coming publications, from the cache (no query) for
-    STATE_SECONDS, dropped whenever an import or a publication commits."""
+    STATE_SECONDS, dropped whenever an import or a publication commits. ``cached``: what the
+    caller already read under STATE_KEY (zikao.copies.read_copies)."""
     now = now or timezone.now()
-    state = None if refresh else cache.get(STATE_KEY)
+    if refresh:
+        state = None
+    else:
+        state = cache.get(STATE_KEY) if cached is UNREAD else cached
     if state is None:
         state = _compute_state(now)
         cache.set(STATE_KEY, state, STATE_SECONDS)
     return state
 
 
-def publish_if_due(now=None):
+def publish_if_due(now=None, *, cached=UNREAD):
     """Request time: publish what is due (when this deployment publishes at request time) and
     return the state to show. Costs nothing while no publication is due."""
     now = now or timezone.now()
-    state = publication_state(now)
+    state = publication_state(now, cached=cached)
     if state["next_due"] is not None and state["next_due"] <= now and getattr(
         settings, "SCORES_PUBLISH_AT_REQUEST", True
     ):

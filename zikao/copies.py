@@ -19,11 +19,23 @@ def drop_copy(key):
     transaction.on_commit(drop_cached_copy)
 
 
-def cached_copy(key, load, *, seconds, version=None):
-    """``load()``'s result, from the cache while its ``version`` matches; ``seconds`` 0: no copy."""
+UNREAD = object()
+
+
+def read_copies(keys):
+    """What the cache holds under ``keys`` (None where nothing), in one round trip: a page that
+    needs several copies passes each to cached_copy(..., cached=...)."""
+    found = cache.get_many(keys)
+    return [found.get(key) for key in keys]
+
+
+def cached_copy(key, load, *, seconds, version=None, cached=UNREAD):
+    """``load()``'s result, from the cache while its ``version`` matches; ``seconds`` 0: no copy.
+    ``cached``: what read_copies found under ``key``, when the caller has read it already."""
     if not seconds:
         return load()
-    cached = cache.get(key)
+    if cached is UNREAD:
+        cached = cache.get(key)
     if cached is not None and cached[0] == version:
         return cached[1]
     value = load()
