@@ -25,6 +25,15 @@ class MajorChoiceField(forms.ModelChoiceField):
         return f"{major.code} {major.name}（{major.get_level_display()}，{major.institution.name}）"
 
 
+class CourseIdsField(forms.TypedMultipleChoiceField):
+    """The ticked courses' ids. Which of them the sitting offers to this candidate is the service's
+    rule (registration.choose_entries, in the form's clean, with the same message), so a post needs
+    no list of the ~60 offered entries: only the form page, which renders its own checkboxes, reads it."""
+
+    def valid_value(self, value):
+        return str(value).isdigit()
+
+
 class TheoryRegistrationForm(PortalFormMixin, forms.Form):
     """理论课报名: contact details and 1–4 courses of the offered timetable entries.
 
@@ -40,17 +49,16 @@ class TheoryRegistrationForm(PortalFormMixin, forms.Form):
         label="通讯地址", max_length=200, error_messages={"required": "请填写通讯地址。", "max_length": "通讯地址不能超过200个字。"},
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
-    courses = forms.TypedMultipleChoiceField(
+    courses = CourseIdsField(
         label="报考课程", coerce=int, error_messages={
             "required": "请至少选择一门报考课程。", "invalid_choice": "所选课程不在本次考试的课程安排中，请重新选择。",
         },
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, candidate, sitting, entries, **kwargs):
+    def __init__(self, *args, candidate, sitting, **kwargs):
         super().__init__(*args, **kwargs)
         self.candidate, self.sitting = candidate, sitting
-        self.fields["courses"].choices = [(e.course_id, str(e.course)) for e in entries]
 
     def clean(self):
         from exams import registration

@@ -209,7 +209,8 @@ def save_registration(*, candidate, course_ids, mobile, mailing_address, now=Non
     now = now or timezone.now()
     mobile, mailing_address = clean_contact(mobile=mobile, mailing_address=mailing_address)
     with transaction.atomic():
-        candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        # The candidate row only (of=self), read with its user: the audit and the order name the actor.
+        candidate = Candidate.objects.select_for_update(of=("self",)).select_related("user").get(pk=candidate.pk)
         access = check_access(candidate=candidate, now=now)
         entries = choose_entries(candidate=candidate, sitting=access.sitting, course_ids=course_ids)
         fee = fee_per_course()

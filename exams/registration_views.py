@@ -38,7 +38,6 @@ def register(request):
     if existing is not None and services.is_fixed(existing):
         domain_error_message(request, services._fixed_refusal(existing))
         return redirect("theory_register")
-    entries = services.offered_entries(candidate=candidate, sitting=access.sitting)
     if request.method == "GET":
         initial = {"mobile": candidate.mobile}
         if existing is not None:
@@ -48,14 +47,14 @@ def register(request):
             previous = services.latest_registration(candidate)
             if previous is not None:
                 initial["mailing_address"] = previous.mailing_address
-        form = TheoryRegistrationForm(candidate=candidate, sitting=access.sitting, entries=entries, initial=initial)
-        return _form_page(request, form, access, entries, existing)
-    form = TheoryRegistrationForm(request.POST, candidate=candidate, sitting=access.sitting, entries=entries)
+        form = TheoryRegistrationForm(candidate=candidate, sitting=access.sitting, initial=initial)
+        return _form_page(request, form, access, existing)
+    form = TheoryRegistrationForm(request.POST, candidate=candidate, sitting=access.sitting)
     action = request.POST.get("action", "review")
     if not form.is_valid():
-        return _form_page(request, form, access, entries, existing, status=400)
+        return _form_page(request, form, access, existing, status=400)
     if action == "edit":
-        return _form_page(request, form, access, entries, existing)
+        return _form_page(request, form, access, existing)
     if action in ("save", "pay"):
         data = form.cleaned_data
         try:
@@ -81,8 +80,9 @@ def register(request):
     })
 
 
-def _form_page(request, form, access, entries, existing, *, status=200):
+def _form_page(request, form, access, existing, *, status=200):
     chosen = {str(v) for v in (form["courses"].value() or [])}
+    entries = services.offered_entries(candidate=request.candidate, sitting=access.sitting)
     return render(request, "exams/register_form.html", {
         "form": form, "days": services.offered_by_day(entries), "chosen": chosen, "window": access.window,
         "sitting": access.sitting, "fee": format_yuan(services.fee_per_course()), "existing": existing,
