@@ -175,7 +175,7 @@ def seed():
 
 GUIDE_CSS = """
 @page { size: A4; margin: 18mm 16mm; }
-html { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; font-size: 9.5pt; }
+html { font-size: 9.5pt; }
 h1, h2, th { font-weight: normal; }
 h1 { font-size: 16pt; text-align: center; margin: 0 0 2mm; }
 h2 { font-size: 12pt; margin: 6mm 0 2mm; }

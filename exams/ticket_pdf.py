@@ -43,8 +43,8 @@ PDF_CSS = """
    (WeasyPrint lays out all sixteen margin boxes of a page that has one), numbered paragraphs instead
    of list markers, the QR code as a 1-pixel-per-module PNG rather than an SVG path to parse. */
 .footer { position: fixed; bottom: -9mm; left: 0; right: 0; margin: 0; text-align: center; font-size: 8pt; color: #555; }
-/* One face only, like every printout: each extra face is another subset of a large CJK font. */
-html { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; font-size: 9.5pt; color: #111; }
+/* One face only (zikao.print_font sets it), like every printout: each extra face is another subset of a large CJK font. */
+html { font-size: 9.5pt; color: #111; }
 h1, h2, th, b, strong { font-weight: normal; }
 h1 { font-size: 17pt; text-align: center; margin: 0 0 1mm; letter-spacing: 1pt; color: #000; }
 .platform { text-align: center; font-size: 9pt; color: #444; margin: 0 0 4mm; }

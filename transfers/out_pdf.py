@@ -19,8 +19,8 @@ PDF_CSS = """
   margin: 16mm 16mm 18mm 16mm;
   @bottom-center { content: "山西省招生考试管理中心 · 山西自学考试信息服务平台　第 " counter(page) " 页"; font-size: 8.5pt; color: #555; }
 }
-/* One face only, like every printout: each extra face is another subset of a large CJK font. */
-html { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; font-size: 10pt; color: #111; }
+/* One face only (zikao.print_font sets it), like every printout: each extra face is another subset of a large CJK font. */
+html { font-size: 10pt; color: #111; }
 h1, th, b, strong { font-weight: normal; }
 h1 { font-size: 16pt; text-align: center; margin: 0 0 3mm; color: #000; }
 .platform { text-align: center; font-size: 9pt; color: #444; margin: 0 0 5mm; }

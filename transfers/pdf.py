@@ -1,23 +1,12 @@
-"""The printable application (打印) rendered with WeasyPrint, and its verification code.
+"""The printable application (打印) rendered with WeasyPrint (zikao.pdf), and its verification code."""
 
-The stylesheet and WeasyPrint's font configuration are built once per process:
-parsing CSS and scanning fonts cost more than laying out this one page.
-"""
-
-import functools
-import logging
 from urllib.parse import quote
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from transfers.models import TransferApplication
 from zikao import pdf as shared_pdf
-
-# WeasyPrint logs every layout step at INFO: seven lines per printout would
-# drown the application's own log lines.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 PRINT_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 TITLE = "山西省高等教育自学考试省内转考申请信息详情"
@@ -28,9 +17,9 @@ PDF_CSS = """
   margin: 20mm 18mm 22mm 18mm;
   @bottom-center { content: "山西省招生考试管理中心 · 山西自学考试信息服务平台　第 " counter(page) " 页"; font-size: 8.5pt; color: #555; }
 }
-/* One face only: each extra face (bold, mono) is another subset of a 5 MB font
-   collection, about a third of the render time.  Emphasis comes from size and colour. */
-html { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif; font-size: 10.5pt; color: #111; }
+/* One face only (zikao.print_font sets it): each extra face (bold, mono) is another subset of a
+   5 MB font collection, about a third of the render time.  Emphasis comes from size and colour. */
+html { font-size: 10.5pt; color: #111; }
 h1, th, b, strong { font-weight: normal; }
 h1 { font-size: 17pt; text-align: center; margin: 0 0 4mm; letter-spacing: .5pt; color: #000; }
 .platform { text-align: center; font-size: 9pt; color: #444; margin: 0 0 8mm; }
@@ -44,26 +33,6 @@ h1 { font-size: 17pt; text-align: center; margin: 0 0 4mm; letter-spacing: .5pt;
 .verification p { margin: 1mm 0; }
 .code { font-size: 12pt; letter-spacing: 1.5pt; color: #000; }
 """
-
-
-@functools.cache
-def _weasy():
-    """(HTML class, compiled stylesheet, font configuration), built on first use."""
-    from PIL import ImageFile
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    # Importing WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole
-    # process; these PDFs embed no raster image, and identity photos must never
-    # be accepted truncated, so switch it back off.
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-
-    font_config = FontConfiguration()
-    return HTML, CSS(string=PDF_CSS, font_config=font_config), font_config
-
-
-def warm_up():
-    _weasy()
 
 
 def format_print_time(moment):
@@ -104,16 +73,14 @@ def check_printout(application, *, printed_at, code):
 
 def render_application_pdf(application, *, printed_at=None):
     """The PDF bytes of ``application`` as printed at ``printed_at`` (default: now)."""
-    html_class, stylesheet, font_config = _weasy()
     printed = format_print_time(printed_at or timezone.now())
-    html = render_to_string("transfers/pdf.html", {
+    return shared_pdf.render_pdf("transfers/pdf.html", {
         "application": application,
         "candidate": application.candidate,
         "title": TITLE,
         "printed_at": printed,
         "code": application_code(application, printed),
-    })
-    return html_class(string=html).write_pdf(stylesheets=[stylesheet], font_config=font_config)
+    }, css=PDF_CSS)
 
 
 def content_disposition(application, *, inline=True):

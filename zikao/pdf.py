@@ -6,6 +6,7 @@ document) over exactly what the printout asserts, shown as XXXX-XXXX-XXXX. Nothi
 officer types the printout's facts and code, the admin recomputes the code from the database.
 """
 
+import atexit
 import functools
 import logging
 from urllib.parse import quote
@@ -14,6 +15,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+
+from zikao import print_font
 
 # WeasyPrint logs every layout step at INFO: several lines per printout would
 # drown the application's own log lines.
@@ -32,7 +35,13 @@ def _weasy():
     # Importing WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole
     # process; identity photos must never be accepted truncated, so switch it back off.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
-    return HTML, FontConfiguration(), {}
+    # WeasyPrint copies an @font-face file (the print font) into a temporary folder that the font
+    # configuration removes when it is collected; at interpreter exit that comes too late (shutil is
+    # already torn down) and the folder stays. Drop both caches while everything is still there.
+    atexit.register(_weasy.cache_clear)
+    stylesheets = {}
+    atexit.register(stylesheets.clear)
+    return HTML, FontConfiguration(), stylesheets
 
 
 def _stylesheet(css):
@@ -46,10 +55,18 @@ def _stylesheet(css):
 
 
 def render_pdf(template_name, context, *, css):
-    """The PDF bytes of ``template_name`` rendered with ``context`` and the stylesheet ``css``."""
+    """The PDF bytes of ``template_name`` rendered with ``context`` and the stylesheet ``css``, in the
+    printouts' one typeface (zikao.print_font: ``css`` sets no font-family)."""
     html_class, font_config, _ = _weasy()
     html = render_to_string(template_name, context)
-    return html_class(string=html).write_pdf(stylesheets=[_stylesheet(css)], font_config=font_config)
+    stylesheets = [_stylesheet(print_font.font_css()), _stylesheet(css)]
+    return html_class(string=html).write_pdf(stylesheets=stylesheets, font_config=font_config)
+
+
+def warm_up():
+    """Load WeasyPrint, build the print font and compile its stylesheet before the first candidate
+    waits for them (gunicorn's post_worker_init, docs/deployment.md)."""
+    _stylesheet(print_font.font_css())
 
 
 def format_print_time(moment):

@@ -37,8 +37,8 @@ proc_name = "zikao-bench"
 
 
 def post_worker_init(worker):
-    # Parse the PDF stylesheet and scan fonts once per worker, before the first
+    # Load WeasyPrint, build or open the print font (zikao.print_font) once per worker, before the first
     # candidate waits for it (production does the same: docs/deployment.md).
-    from transfers import pdf
+    from zikao import pdf
 
     pdf.warm_up()

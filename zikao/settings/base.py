@@ -152,6 +152,9 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Identity photos live outside MEDIA_ROOT and have no URL: they are served by a
 # view that checks who asks.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
+# Printouts' typeface (zikao.print_font): Debian's fonts-wqy-microhei, and where its GB 2312 copy is built.
+PRINT_FONT_SOURCE = env("PRINT_FONT_SOURCE", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+PRINT_FONT_DIR = Path(env("PRINT_FONT_DIR", str(BASE_DIR / "var" / "fonts")))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
