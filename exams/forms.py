@@ -31,7 +31,8 @@ class CourseIdsField(forms.TypedMultipleChoiceField):
     no list of the ~60 offered entries: only the form page, which renders its own checkboxes, reads it."""
 
     def valid_value(self, value):
-        return str(value).isdigit()
+        value = str(value)
+        return value.isdigit() and len(value) <= 9  # an id; nothing a database integer cannot hold
 
 
 class TheoryRegistrationForm(PortalFormMixin, forms.Form):

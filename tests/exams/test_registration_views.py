@@ -131,3 +131,12 @@ def test_centre_links_the_entry_and_shows_the_registration(signed_in):
     number = CourseRegistration.objects.get().order_number
     html = signed_in.get(reverse("center")).content.decode()
     assert f'href="{URL}"' in html and "我的理论课报名" in html and number in html and "03709" in html
+
+
+@pytest.mark.parametrize("forged", ["999999", "abc", "9" * 30])
+def test_a_course_id_not_on_the_timetable_is_refused_with_a_message(signed_in, candidate, forged):
+    response = signed_in.post(URL, {"action": "pay", "mobile": "13800000000", "mailing_address": ADDRESS,
+                                    "courses": [*course_ids("03708"), forged]})
+    assert response.status_code == 400
+    assert "所选课程不在本次考试的课程安排中，请重新选择。" in response.content.decode()
+    assert not CourseRegistration.objects.filter(candidate=candidate).exists()
