@@ -72,7 +72,8 @@ def test_only_the_latest_published_sitting_and_only_ones_own(client, sitting, wa
     client.force_login(wang.user)
     page = client.get("/records/scores/").content.decode()
     assert "中国近现代史纲要" in page and "管理学原理" not in page  # 202510 is not the latest
-    assert "国际贸易理论与实务" not in page and "93" not in page
+    # The other candidate's course and score cell (a bare "93" could sit in the page's CSRF token).
+    assert "国际贸易理论与实务" not in page and '<td class="num">93</td>' not in page and "李娜" not in page
 
 
 def test_staff_and_candidates_not_yet_verified_get_404(client, sitting):
