@@ -1,14 +1,11 @@
 """The printable application (打印) rendered with WeasyPrint (zikao.pdf), and its verification code."""
 
-from urllib.parse import quote
-
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from transfers.models import TransferApplication
 from zikao import pdf as shared_pdf
 
-PRINT_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 TITLE = "山西省高等教育自学考试省内转考申请信息详情"
 
 PDF_CSS = """
@@ -35,14 +32,10 @@ h1 { font-size: 17pt; text-align: center; margin: 0 0 4mm; letter-spacing: .5pt;
 """
 
 
-def format_print_time(moment):
-    return timezone.localtime(moment).strftime(PRINT_TIME_FORMAT)
-
-
 def verification_code(*, number, status, to_county_code, printed_at):
     """The shared printout code (zikao.pdf) over what this printout asserts.
 
-    ``printed_at`` is the print time exactly as printed (PRINT_TIME_FORMAT).
+    ``printed_at`` is the print time exactly as printed (zikao.pdf.PRINT_TIME_FORMAT).
     """
     return shared_pdf.verification_code("transfers.printout", number, status, to_county_code or "", printed_at)
 
@@ -73,7 +66,7 @@ def check_printout(application, *, printed_at, code):
 
 def render_application_pdf(application, *, printed_at=None):
     """The PDF bytes of ``application`` as printed at ``printed_at`` (default: now)."""
-    printed = format_print_time(printed_at or timezone.now())
+    printed = shared_pdf.format_print_time(printed_at or timezone.now())
     return shared_pdf.render_pdf("transfers/pdf.html", {
         "application": application,
         "candidate": application.candidate,
@@ -84,8 +77,6 @@ def render_application_pdf(application, *, printed_at=None):
 
 
 def content_disposition(application, *, inline=True):
-    """A download name every browser understands: an ASCII fallback plus RFC 5987 UTF-8."""
-    ascii_name = f"{application.number}.pdf"
-    utf8_name = f"省内转考申请-{application.number}.pdf"
-    kind = "inline" if inline else "attachment"
-    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(utf8_name)}"
+    return shared_pdf.content_disposition(
+        ascii_name=f"{application.number}.pdf", utf8_name=f"省内转考申请-{application.number}.pdf", inline=inline,
+    )
