@@ -1,7 +1,6 @@
 """当次成绩查询 and 成绩复核: the signed-in candidate's own scores, and their re-check requests."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,7 +9,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from records import score_selectors, scores
 from records.decorators import own_record_required
-from zikao.copies import UNREAD, read_copies
 
 
 def _recheck(row):
@@ -33,20 +31,12 @@ def _publication(sitting):
         return None
 
 
-def _page_copies(candidate):
-    """The publication state and the candidate's scores as the cache holds them: one round trip
-    on the score morning's page (none without copies, as in the embedded default)."""
-    if not settings.LATEST_SCORES_CACHE_SECONDS:
-        return UNREAD, UNREAD
-    return read_copies([scores.STATE_KEY, score_selectors.scores_cache_key(candidate.pk)])
-
-
 @require_GET
 @own_record_required
 def current_scores(request):
     """The latest published sitting's scores; before a publication, when it will come."""
     now = timezone.now()
-    state_copy, scores_copy = _page_copies(request.candidate)
+    state_copy, scores_copy = scores.page_copies(request.candidate)
     state = scores.publish_if_due(now, cached=state_copy)
     rows = _with_rechecks(score_selectors.latest_published_scores_copy(
         request.candidate, latest_publication=state["latest_publication"], cached=scores_copy))

@@ -36,7 +36,7 @@ from records import score_selectors
 from records import services as ledger
 from records.score_models import PASS_MARK, Score, ScorePublication, ScoreRecheck
 from zikao.audit import AuditAction, record_event
-from zikao.copies import UNREAD
+from zikao.copies import UNREAD, read_copies
 from zikao.errors import DomainError
 from zikao.tabular import RowError, RowRefused, TableFileError, column_positions, read_tables, row_values
 
@@ -350,6 +350,15 @@ def publication_state(now=None, *, refresh=False, cached=UNREAD):
         state = _compute_state(now)
         cache.set(STATE_KEY, state, STATE_SECONDS)
     return state
+
+
+def page_copies(candidate):
+    """The publication state and the candidate's scores copy as the cache holds them, in one round
+    trip: what the scores page passes to publish_if_due and latest_published_scores_copy. Nothing is
+    read where no scores copies are kept (the embedded default)."""
+    if not settings.LATEST_SCORES_CACHE_SECONDS:
+        return UNREAD, UNREAD
+    return read_copies([STATE_KEY, score_selectors.scores_cache_key(candidate.pk)])
 
 
 def publish_if_due(now=None, *, cached=UNREAD):
