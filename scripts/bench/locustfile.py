@@ -108,7 +108,11 @@ def claim(pool, *, wrap):
     global _redis
     items = DATA[pool]
     if _redis is None:
-        _redis = redis.Redis.from_url(DATA["redis_url"])
+        # Greenlets wait their turn for a connection: redis-py's default pool raises "Too many
+        # connections" past 100, and a spike starts 200 users at once (each then retried at once,
+        # a traceback apiece, on the load generator's one core while it times the responses).
+        _redis = redis.Redis(connection_pool=redis.BlockingConnectionPool.from_url(
+            DATA["redis_url"], max_connections=20, timeout=30))
     index = _redis.incr(f"{DATA['key_prefix']}:claim:{pool}") - 1
     if wrap:
         return items[index % len(items)]
