@@ -11,12 +11,14 @@ The same file is a Locust file (loaded next to locustfile.py with ``-f a,b``): t
 defined only when Locust imported it, so the driver never imports Locust (or gevent).
 """
 
+import random
 import sys
 import time
 
 SITTING = "202610"
 COURSES = ["03708", "03709", "00015", "00054", "00067", "00149", "00058", "00147"]
 SPREAD_SECONDS = 10
+DISPATCH_TICK_SECONDS = 1.0  # Locust's users dispatcher starts spawn-rate users per tick of one second
 FIGURES = {}
 
 
@@ -125,6 +127,10 @@ if "locust" in sys.modules:  # loaded by Locust next to locustfile.py
                 return
             session_key, ticket_number = claimed
             self.use_session(session_key)
+            # Locust starts a second's worth of users (spawn rate 200/s) at one instant each second;
+            # candidates reloading at the announced minute arrive independently of one another, so
+            # each waits a random part of its second first: 200 a second, not 200 at once.
+            gevent.sleep(random.uniform(0, DISPATCH_TICK_SECONDS))
             started = time.time()
             ok = False
             try:
