@@ -6,7 +6,6 @@ major, credits) and the print time, so a printout stays verifiable whatever happ
 application afterwards, and an edited name, major or credit total does not.
 """
 
-import base64
 import datetime
 
 from django.utils import timezone
@@ -69,9 +68,9 @@ def check_printout(application, *, printed_at, code):
     return pdf.code_matches(form_code(application, moment.strftime(pdf.PRINT_TIME_FORMAT)), code)
 
 
-def _photo_data_uri(application):
+def _photo(application):
     with application.photo.open("rb") as handle:
-        return "data:image/jpeg;base64," + base64.b64encode(handle.read()).decode("ascii")
+        return handle.read()
 
 
 def render_registration_form(application, *, now=None):
@@ -84,13 +83,13 @@ def render_registration_form(application, *, now=None):
             "title": TITLE,
             "application": application,
             "candidate": candidate,
-            "photo": _photo_data_uri(application),
             "rows": [row for row in progress.rows if row.done] if progress else [],
             "progress": progress,
             "printed_at": printed,
             "code": form_code(application, printed),
         },
         css=PDF_CSS,
+        images={"photo": _photo(application)},
     )
 
 

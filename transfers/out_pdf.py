@@ -5,7 +5,6 @@ the candidate signs is what the application confirms; the verification code cove
 application number, the target province and ticket number, and every course line.
 """
 
-import base64
 
 from identity.models import IdentitySubmission, Slot
 from zikao import pdf
@@ -61,8 +60,8 @@ def check_form(application, *, printed_at, code):
     return pdf.code_matches(form_code(application, printed_at.strip()), code)
 
 
-def _headshot_data_uri(candidate):
-    """The verified 免冠照 as a data: URI (WeasyPrint fetches nothing), or "" without one."""
+def _headshot(candidate):
+    """The verified 免冠照's JPEG bytes, or b"" without one."""
     submission = (
         IdentitySubmission.objects.filter(candidate=candidate, status=IdentitySubmission.Status.APPROVED)
         .order_by("-attempt")
@@ -70,9 +69,9 @@ def _headshot_data_uri(candidate):
     )
     photo = submission.photos.filter(slot=Slot.HEADSHOT).first() if submission else None
     if photo is None:
-        return ""
+        return b""
     with photo.file.open("rb") as handle:
-        return "data:image/jpeg;base64," + base64.b64encode(handle.read()).decode("ascii")
+        return handle.read()
 
 
 def render_form_pdf(application, *, now):
@@ -83,11 +82,11 @@ def render_form_pdf(application, *, now):
             "title": TITLE,
             "application": application,
             "candidate": application.candidate,
-            "photo": _headshot_data_uri(application.candidate),
             "printed_at": printed,
             "code": form_code(application, printed),
         },
         css=PDF_CSS,
+        images={"photo": _headshot(application.candidate)},
     )
 
 
