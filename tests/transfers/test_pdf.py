@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from tests.factories import city, county
 from tests.transfers.conftest import submit
+from tests.zikao.test_pdf import use_weasyprints_own_stylesheet, word_boxes
 from transfers import pdf, services
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +98,13 @@ def test_pdf_of_a_refused_application_shows_the_remark(client, candidate, frozen
     client.force_login(candidate.user)
     text = PdfReader(io.BytesIO(client.get(f"/transfers/{application.number}/pdf/").content)).pages[0].extract_text()
     assert "未通过：考籍信息待核实" in text
+
+
+def test_the_print_stylesheet_lays_the_application_out_as_weasyprints_own(accepted, tmp_path, monkeypatch):
+    """A printout with a margin box (the page-number footer) and the print user-agent stylesheet."""
+    ours = pdf.render_application_pdf(accepted, printed_at=accepted.updated_at)
+    use_weasyprints_own_stylesheet(monkeypatch)
+    theirs = pdf.render_application_pdf(accepted, printed_at=accepted.updated_at)
+    boxes = word_boxes(ours, tmp_path)
+    assert any(">第<" in box for box in boxes) and any(">页<" in box for box in boxes)  # the footer
+    assert boxes == word_boxes(theirs, tmp_path)
