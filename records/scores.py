@@ -261,21 +261,13 @@ def _publish_locked(sitting, *, actor, actor_label, now):
         raise ScoreError(f"{sitting.label}考次尚未导入任何成绩，无法发布。", code="no_scores")
     Score.objects.filter(sitting=sitting, published=False).update(published=True, updated_at=now)
     passes = (
-        Score.objects.filter(sitting=sitting, score__gte=PASS_MARK)
-        .select_related("candidate", "course").order_by("candidate_id", "course__code")
+        (score.candidate_id, score.course, score.score)
+        for score in Score.objects.filter(sitting=sitting, score__gte=PASS_MARK)
+        .select_related("course").order_by("candidate_id", "course__code").iterator(chunk_size=2000)
     )
-    passed = skipped = 0
-    for score in passes:
-        try:
-            ledger.add_passed_course(
-                candidate=score.candidate, course=score.course, source=ledger.Source.EXAM, score=score.score,
-                sitting=sitting, actor=actor, actor_label=actor_label, now=now,
-            )
-            passed += 1
-        except ledger.RecordError as error:
-            if error.code != "already_passed":
-                raise
-            skipped += 1  # passed before (exemption, an earlier pass): the first pass counts
+    # Passed before (an exemption, an earlier pass): skipped, the first pass counts.
+    passed, skipped = ledger.add_exam_passes(sitting=sitting, passes=passes, actor=actor, actor_label=actor_label,
+                                             now=now)
     publication = ScorePublication.objects.create(
         sitting=sitting, published_at=now, published_by=actor, published_by_label=actor_label,
         score_count=total, passed_count=passed + skipped,

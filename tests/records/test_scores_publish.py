@@ -85,6 +85,45 @@ def test_a_course_already_passed_another_way_keeps_its_first_pass(sitting, wang)
     assert PassedCourse.objects.get(candidate=wang, course__code="03708").source == "exemption"
 
 
+def publish_counting_statements(sitting, candidates):
+    for index in range(candidates):
+        give(CandidateFactory(approved=True), sitting, {"03708": 60 + index % 40, "00054": 45, "00012": 90})
+    with CaptureQueriesContext(connection) as captured:
+        done = scores.publish_scores(sitting=sitting, actor_label="system:test")
+    return done, len(captured)
+
+
+def test_a_publication_costs_the_same_statements_for_3_or_30_candidates(sitting):
+    """The ledger is filled in batches (records.services.add_exam_passes), not a statement or six per pass."""
+    small, small_statements = publish_counting_statements(sitting, 3)
+    large, large_statements = publish_counting_statements(past_sitting("202610"), 30)
+    assert (small.passed, large.passed) == (6, 60)
+    assert small_statements == large_statements
+    events = AuditEvent.objects.filter(action="passed_course_add", actor_label="system:test")
+    assert events.count() == 66  # one audit event per new ledger entry, as one by one
+    entry = PassedCourse.objects.filter(course__code="03708").order_by("pk").last()
+    event = events.get(object_id=str(entry.pk))
+    assert event.data == {"course": "03708", "score": str(entry.score), "sitting": "202610"}
+    assert event.to_state == "exam"
+
+
+def test_a_publication_larger_than_a_batch_puts_every_pass_in_the_ledger_once(sitting, monkeypatch):
+    from records import services
+
+    monkeypatch.setattr(services, "LEDGER_BATCH", 4)
+    wang = CandidateFactory(approved=True)
+    give(wang, sitting, {"00054": 61})
+    add_passed_course(candidate=wang, course=course("03708"), source="exemption")
+    add_passed_course(candidate=wang, course=course("00054"), source="exam", score=61, sitting=sitting)
+    give(wang, sitting, {"03708": 75})
+    done, _ = publish_counting_statements(sitting, 9)  # 10 candidates: batches of 4, 4 and 2
+    # 9 x 2 new passes, 王's 00054 already in the ledger with these facts (a re-run counts it),
+    # 王's 03708 exempted before (left as it is).
+    assert (done.passed, done.already_in_ledger) == (19, 1)
+    assert PassedCourse.objects.count() == 20
+    assert PassedCourse.objects.get(candidate=wang, course__code="03708").source == "exemption"
+
+
 def test_the_ledger_rows_are_written_in_the_publication_transaction(sitting, wang, monkeypatch):
     """A failure after the ledger rows (the messages) undoes the ledger rows and the publication."""
 
