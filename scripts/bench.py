@@ -110,7 +110,7 @@ def scenarios(quick, rush_users=None, rush_arrivals=RUSH_ARRIVAL_SECONDS):
                  settings_module="settings_registration"),
         # Score morning (scripts/bench/scores_spike.py): every candidate within 10 s of publication.
         Scenario("scores", f"scores published: {scores_spike.users(quick):,} candidates within 10 s", "ScoresSpikeUser",
-                 "scores page", scores_spike.users(quick), scores_spike.users(quick) / 10, 0, 120),
+                 "scores page", scores_spike.users(quick), scores_spike.users(quick), 0, 120),
         # 支付宝 resending its notifications (up to eight times each): one state change per order.
         Scenario("notify", "支付宝 notifications, each delivered again and again", "NotifyUser", "notification",
                  16, 16, w, d, settings_module="settings_notify"),
