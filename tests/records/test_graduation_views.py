@@ -148,6 +148,23 @@ def test_a_candidate_one_course_short_sees_the_refusal(client, window):
 
 
 @POPPLER
+def test_the_print_stylesheet_lays_the_registration_form_out_as_weasyprints_own(
+    candidate, window, monkeypatch, tmp_path,
+):
+    """The 毕业生登记表: a photo, tables and a page-number margin box; print_ua.css against WeasyPrint's own."""
+    from tests.zikao.test_pdf import use_weasyprints_own_stylesheet, word_boxes
+
+    application = applied(candidate)
+    printed = application.submitted_at
+    ours = graduation_pdf.render_registration_form(application, now=printed)
+    use_weasyprints_own_stylesheet(monkeypatch)
+    theirs = graduation_pdf.render_registration_form(application, now=printed)
+    boxes = word_boxes(ours, tmp_path)
+    assert any(application.number in box for box in boxes) and any(">页<" in box for box in boxes)
+    assert boxes == word_boxes(theirs, tmp_path)
+
+
+@POPPLER
 def test_registration_form_pdf_text_fonts_and_photo(client, candidate, window, tmp_path):
     application = applied(candidate)
     client.force_login(candidate.user)

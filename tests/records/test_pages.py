@@ -129,3 +129,16 @@ def test_profile_offers_only_majors_accepting_candidates(client, candidate, majo
     assert client.post("/center/profile/", data).status_code == 302
     candidate.refresh_from_db()
     assert candidate.major is None
+
+
+def test_the_print_stylesheet_lays_the_transcript_out_as_weasyprints_own(candidate, monkeypatch, tmp_path):
+    """The transcript has a page-number margin box: zikao/print_ua.css against WeasyPrint's own."""
+    from tests.zikao.test_pdf import use_weasyprints_own_stylesheet, word_boxes
+
+    with time_machine.travel(datetime.datetime.now(tz=datetime.UTC), tick=False):  # one print time for both
+        ours = transcript.render_transcript_pdf(candidate)
+        use_weasyprints_own_stylesheet(monkeypatch)
+        theirs = transcript.render_transcript_pdf(candidate)
+    boxes = word_boxes(ours, tmp_path)
+    assert any(">66.5<" in box for box in boxes) and any(">页<" in box for box in boxes)
+    assert boxes == word_boxes(theirs, tmp_path)

@@ -118,7 +118,10 @@ def test_a_bad_answer_is_shown_on_the_form_without_a_row(client, candidate, froz
     assert not TransferOut.objects.exists()
 
 
-def test_the_form_pdf_reads_back_province_courses_font_and_photo(client, candidate, frozen, tmp_path):
+@pytest.fixture
+def verified_headshot(candidate):
+    """An approved identity check of ``candidate`` with a stored 413 × 531 headshot."""
+    from django.core.files.base import ContentFile
     from django.utils import timezone
 
     submission = IdentitySubmission.objects.create(
@@ -138,9 +141,29 @@ def test_the_form_pdf_reads_back_province_courses_font_and_photo(client, candida
         width=headshot.width,
         height=headshot.height,
     )
-    from django.core.files.base import ContentFile
-
     stored.file.save("head.jpg", ContentFile(headshot.content), save=True)
+    return stored
+
+
+def test_the_print_stylesheet_lays_the_form_out_as_weasyprints_own(candidate, frozen, verified_headshot, monkeypatch,
+                                                                    tmp_path):
+    """The 省际转出登记表: photo, tables, a page-number margin box; print_ua.css against WeasyPrint's own."""
+    from django.utils import timezone
+
+    from tests.zikao.test_pdf import use_weasyprints_own_stylesheet, word_boxes
+    from transfers import out_pdf
+
+    application, _ = submit(candidate)
+    ours = out_pdf.render_form_pdf(application, now=timezone.now())
+    use_weasyprints_own_stylesheet(monkeypatch)
+    theirs = out_pdf.render_form_pdf(application, now=timezone.now())
+    boxes = word_boxes(ours, tmp_path)
+    assert any(application.number in box for box in boxes) and any(">页<" in box for box in boxes)
+    assert boxes == word_boxes(theirs, tmp_path)
+
+
+def test_the_form_pdf_reads_back_province_courses_font_and_photo(client, candidate, frozen, verified_headshot,
+                                                                 tmp_path):
     application, _ = submit(candidate)
     client.force_login(candidate.user)
     response = client.get(f"/transfers/out/{application.number}/pdf/")
