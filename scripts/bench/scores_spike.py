@@ -130,20 +130,22 @@ if "locust" in sys.modules:  # loaded by Locust next to locustfile.py
         def scores_page(self):
             if self.finished:
                 return
+            # Every candidate reloads at a moment of their own within the 10 s: independent and
+            # uniform, i.e. a random (Poisson) stream of 200 a second. All users are started at once
+            # (spawn rate = users) and the 10 s begin when the last is up (starting 2,000 users takes
+            # the load generator's core for about a second); at a spawn rate of 200/s Locust would
+            # start 200 at one instant each second (its dispatcher starts floor(rate) users per
+            # one-second tick): ten bursts of 200 simultaneous requests instead. The session is
+            # claimed at that moment too: 2,000 claims at the start kept the load generator's core
+            # busy while it timed the first second's responses.
+            ALL_STARTED.wait()
+            gevent.sleep(max(0.0, SPIKE["start"] + random.uniform(0, SPREAD_SECONDS) - time.time()))
             claimed = locustfile.claim("scores_sessions", wrap=False)
             if claimed is None:
                 self.finished = True
                 return
             session_key, ticket_number = claimed
             self.use_session(session_key)
-            # Every candidate reloads at a moment of their own within the 10 s: independent and
-            # uniform, i.e. a random (Poisson) stream of 200 a second. All users are started at once
-            # (spawn rate = users) and the 10 s begin when the last is up (starting 2,000 users takes
-            # the load generator's core for about a second); at a spawn rate of 200/s Locust would
-            # start 200 at one instant each second (its dispatcher starts floor(rate) users per
-            # one-second tick): ten bursts of 200 simultaneous requests instead.
-            ALL_STARTED.wait()
-            gevent.sleep(max(0.0, SPIKE["start"] + random.uniform(0, SPREAD_SECONDS) - time.time()))
             started = time.time()
             ok = False
             try:
