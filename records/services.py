@@ -90,7 +90,8 @@ def add_exam_passes(*, sitting, passes, actor=None, actor_label="", now=None):
     """A publication's passing scores into the ledger: what add_passed_course does for each, a batch
     of LEDGER_BATCH candidates at a time in five statements (lock the candidates in id order, read
     their ledger, insert the new entries, insert their audit events) instead of about six per score.
-    A publication of 200,000 candidates would otherwise hold its transaction for most of an hour.
+    10,000 candidates (40,000 scores, 23,261 passes) on PostgreSQL: the publication's transaction, every
+    score invisible until it commits, took 70.3 s one score at a time and takes 6.0 s (docs/benchmarks.md).
 
     ``passes``: ``(candidate_id, course, score)`` of ``sitting``, ordered by candidate (an iterator
     is fine). A course already in the ledger with the same facts counts as passed (a re-run); with
