@@ -15,6 +15,7 @@ from exams import seats, services
 from exams.models import CourseRegistration, ExamSitting
 from exams.registration_demo import PAID_TICKET
 from identity.models import IdentityPhoto, IdentitySubmission, Slot
+from identity.selectors import verified_headshot
 from identity.storage import private_storage
 
 ACTOR = "seed_demo"
@@ -31,7 +32,7 @@ def _headshot_bytes():
 
 def _verified_headshot(candidate, now):
     """An approved in-person identity check with a headshot, unless the candidate has one already."""
-    if seats.verified_headshot(candidate) is not None:
+    if verified_headshot(candidate) is not None:
         return
     photo = _headshot_bytes()
     attempt = IdentitySubmission.objects.filter(candidate=candidate).count() + 1

@@ -30,6 +30,7 @@ from django.utils import timezone
 from candidates.messaging import send_candidate_messages
 from exams.models import CourseRegistration, ExamSitting, RegistrationItem, Room
 from exams.seat_models import TicketSeat
+from identity.selectors import verified_headshot
 from zikao.audit import AuditAction, record_event
 from zikao.errors import DomainError
 from zikao.timefmt import local_text
@@ -228,19 +229,6 @@ def ticket_sitting(*, now):
     """The sitting tickets are for: the first whose exams are not over yet."""
     return ExamSitting.objects.filter(exam_end__gte=timezone.localdate(now)).order_by("exam_start").first()
 
-
-
-def verified_headshot(candidate):
-    """The headshot of the candidate's latest approved identity check (None for enrolled candidates
-    who verified with 两照 only)."""
-    from identity.models import IdentityPhoto, IdentitySubmission, Slot
-
-    return (
-        IdentityPhoto.objects.filter(
-            submission__candidate=candidate, submission__status=IdentitySubmission.Status.APPROVED, slot=Slot.HEADSHOT,
-        )
-        .order_by("-submission__decided_at", "-pk").first()
-    )
 
 
 def ticket_seats(*, candidate, sitting):

@@ -13,6 +13,16 @@ def candidate_submissions(candidate):
     return IdentitySubmission.objects.filter(candidate=candidate).order_by("-attempt")
 
 
+def verified_headshot(candidate):
+    """The headshot of the candidate's latest approved identity check (None for enrolled candidates
+    who verified with 两照 only): what the 准考证 and the 省际转出登记表 print."""
+    return (
+        IdentityPhoto.objects.filter(submission__candidate=candidate, submission__status=Status.APPROVED,
+                                     slot=Slot.HEADSHOT)
+        .order_by("-submission__decided_at", "-pk").first()
+    )
+
+
 def latest_submission(candidate):
     return (
         candidate_submissions(candidate)

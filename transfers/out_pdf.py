@@ -5,8 +5,7 @@ the candidate signs is what the application confirms; the verification code cove
 application number, the target province and ticket number, and every course line.
 """
 
-
-from identity.models import IdentitySubmission, Slot
+from identity.selectors import verified_headshot
 from zikao import pdf
 
 PURPOSE = "transfers.out_form"
@@ -62,12 +61,7 @@ def check_form(application, *, printed_at, code):
 
 def _headshot(candidate):
     """The verified 免冠照's JPEG bytes, or b"" without one."""
-    submission = (
-        IdentitySubmission.objects.filter(candidate=candidate, status=IdentitySubmission.Status.APPROVED)
-        .order_by("-attempt")
-        .first()
-    )
-    photo = submission.photos.filter(slot=Slot.HEADSHOT).first() if submission else None
+    photo = verified_headshot(candidate)
     if photo is None:
         return b""
     with photo.file.open("rb") as handle:
