@@ -42,6 +42,11 @@ def _exam_pass_score(value, sitting):
     return score
 
 
+def _facts(entry):
+    """What makes two ledger entries of one course the same pass (a re-run, not a second pass)."""
+    return entry.source, entry.score, entry.sitting_id
+
+
 def _added_event(entry, *, actor, actor_label):
     return new_event(
         actor=actor, actor_label=actor_label, action=AuditAction.PASSED_COURSE_ADD, obj=entry,
@@ -65,9 +70,7 @@ def add_passed_course(*, candidate, course, source, score=None, sitting=None, ac
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
         existing = PassedCourse.objects.filter(candidate=candidate, course=course).first()
         if existing is not None:
-            same = (existing.source, existing.score, existing.sitting_id) == (
-                source, score, sitting.pk if sitting else None,
-            )
+            same = _facts(existing) == (source, score, sitting.pk if sitting else None)
             if same:
                 return existing, False
             when = f"已于{existing.sitting.label}" if existing.sitting else "已"
@@ -116,7 +119,7 @@ def _add_exam_pass_batch(batch, *, sitting, actor, actor_label, now):
     with transaction.atomic():
         list(Candidate.objects.select_for_update().filter(pk__in=batch).order_by("pk").values_list("pk", flat=True))
         ledger = {
-            (entry.candidate_id, entry.course_id): (entry.source, entry.score, entry.sitting_id)
+            (entry.candidate_id, entry.course_id): _facts(entry)
             for entry in PassedCourse.objects.filter(candidate_id__in=batch).only(
                 "candidate_id", "course_id", "source", "score", "sitting_id")
         }
